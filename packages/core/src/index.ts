@@ -1,0 +1,7 @@
+/**
+ * @yizheng/core: CA certificate login, binding and enterprise-code checks for Chinese
+ * procurement and public-resource-trading platforms.
+ *
+ * @packageDocumentation
+ */
+export * from './errors/index';
