@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Tests run against sources; the built dist is checked by core's dist test.
+    alias: { '@yizheng/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
+  },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'examples/*/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -1,15 +1,8 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.shared';
 
 export default defineConfig([
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: 'node22',
-    platform: 'node',
-  },
+  libraryBuild({ index: 'src/index.ts' }),
   {
     // The CLI is an ESM executable only; it is not part of the importable API.
     entry: { cli: 'src/cli/main.ts' },

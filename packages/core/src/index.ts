@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './errors/index';
+export * from './providers/index';

@@ -1,0 +1,1 @@
+export { defineProviderInfo, type ProviderInfo, type SupportContact } from './info';
