@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.shared';
+import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig([
   libraryBuild({ index: 'src/index.ts' }),
@@ -11,5 +12,6 @@ export default defineConfig([
     target: 'node22',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
+    define: { __YIZHENG_VERSION__: JSON.stringify(pkg.version) },
   },
 ]);

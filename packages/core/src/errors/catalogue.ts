@@ -45,6 +45,30 @@ export const ERROR_CATALOGUE = {
       en: "Check the code registered for the account; if the certificate's code is wrong, ask the issuing CA to correct the certificate, then bind again.",
     },
   },
+  INPUT_TOO_LARGE: {
+    zh: '输入过大：{what} 超过 {limit} 字节的上限。',
+    en: 'Input too large: {what} exceeds the limit of {limit} bytes.',
+    remedy: {
+      zh: '请确认提交的是单个证书或签名数据，而不是其他文件。',
+      en: 'Make sure you are submitting a certificate or signature, not some other file.',
+    },
+  },
+  FILE_UNREADABLE: {
+    zh: '无法读取文件 {path}（{reason}）。',
+    en: 'Cannot read the file {path} ({reason}).',
+    remedy: {
+      zh: '请检查文件路径是否正确以及是否有读取权限。',
+      en: 'Check that the path is right and the file is readable.',
+    },
+  },
+  INTERNAL_ERROR: {
+    zh: 'Yizheng 内部错误：{reason}',
+    en: 'Yizheng internal error: {reason}',
+    remedy: {
+      zh: '这是 Yizheng 的缺陷而不是您的输入问题，请将此信息反馈给平台技术支持。',
+      en: 'This is a defect in Yizheng, not a problem with your input: please report it with this message.',
+    },
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 /** A stable Yizheng error code. */

@@ -1,0 +1,41 @@
+/** `yizheng code <value>` and `yizheng code compare <a> <b>`. */
+import { compareEnterpriseCodes, validateEnterpriseCode, type CodeValidation } from '../codes/index';
+import type { Locale } from '../errors/index';
+
+const KIND_WORDS = {
+  'zh-CN': { uscc: '统一社会信用代码', 'org-code': '组织机构代码', 'registration-number': '工商注册号', unknown: '无法识别的代码' },
+  en: { uscc: 'unified social credit code', 'org-code': 'organisation code', 'registration-number': 'business registration number', unknown: 'unrecognised code' },
+} as const;
+
+const WORDS = {
+  'zh-CN': { kind: '类型', valid: '校验', yes: '通过', no: '未通过', normalized: '规范化', orgCode: '组织机构代码', problems: '问题', result: '结论', same: '同一主体', different: '不同主体', unknown: '无法判断' },
+  en: { kind: 'Kind', valid: 'Check', yes: 'passed', no: 'failed', normalized: 'Normalised', orgCode: 'Organisation code', problems: 'Problems', result: 'Result', same: 'same entity', different: 'different entities', unknown: 'cannot tell' },
+} as const;
+
+function describeValidation(v: CodeValidation, locale: Locale): string[] {
+  const w = WORDS[locale];
+  const lines = [
+    `${w.kind}: ${KIND_WORDS[locale][v.kind]}`,
+    `${w.valid}: ${v.valid ? w.yes : w.no}`,
+    `${w.normalized}: ${v.normalized}`,
+  ];
+  if (v.orgCode !== undefined) lines.push(`${w.orgCode}: ${v.orgCode}`);
+  for (const p of v.errors) lines.push(`${w.problems}: ${p.message[locale]}`);
+  return lines;
+}
+
+/** Validates one code; exit 0 when valid, 1 when not. */
+export function runCode(value: string, options: { json: boolean; locale: Locale }): { output: string; ok: boolean } {
+  const v = validateEnterpriseCode(value);
+  return { output: options.json ? JSON.stringify(v, null, 2) : describeValidation(v, options.locale).join('\n'), ok: v.valid };
+}
+
+/** Compares two codes; exit 1 only when an input is not a valid code. */
+export function runCompare(a: string, b: string, options: { json: boolean; locale: Locale }): { output: string; ok: boolean } {
+  const c = compareEnterpriseCodes(a, b);
+  const ok = c.a.valid && c.b.valid;
+  if (options.json) return { output: JSON.stringify({ result: c.result, reason: c.reason, a: c.a, b: c.b }, null, 2), ok };
+  const w = WORDS[options.locale];
+  const lines = [`${w.result}: ${w[c.result]}`, c.reason.message[options.locale]];
+  return { output: lines.join('\n'), ok };
+}
