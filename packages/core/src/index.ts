@@ -6,3 +6,6 @@
  */
 export * from './errors/index';
 export * from './providers/index';
+export * from './codes/index';
+export * from './expiry/index';
+export * from './identity/index';

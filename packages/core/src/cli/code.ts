@@ -1,11 +1,6 @@
 /** `yizheng code <value>` and `yizheng code compare <a> <b>`. */
-import { compareEnterpriseCodes, validateEnterpriseCode, type CodeValidation } from '../codes/index';
+import { compareEnterpriseCodes, describeCodeKind, validateEnterpriseCode, type CodeValidation } from '../codes/index';
 import type { Locale } from '../errors/index';
-
-const KIND_WORDS = {
-  'zh-CN': { uscc: '统一社会信用代码', 'org-code': '组织机构代码', 'registration-number': '工商注册号', unknown: '无法识别的代码' },
-  en: { uscc: 'unified social credit code', 'org-code': 'organisation code', 'registration-number': 'business registration number', unknown: 'unrecognised code' },
-} as const;
 
 const WORDS = {
   'zh-CN': { kind: '类型', valid: '校验', yes: '通过', no: '未通过', normalized: '规范化', orgCode: '组织机构代码', problems: '问题', result: '结论', same: '同一主体', different: '不同主体', unknown: '无法判断' },
@@ -15,7 +10,7 @@ const WORDS = {
 function describeValidation(v: CodeValidation, locale: Locale): string[] {
   const w = WORDS[locale];
   const lines = [
-    `${w.kind}: ${KIND_WORDS[locale][v.kind]}`,
+    `${w.kind}: ${describeCodeKind(v.kind)[locale]}`,
     `${w.valid}: ${v.valid ? w.yes : w.no}`,
     `${w.normalized}: ${v.normalized}`,
   ];

@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE = {
   },
   CODE_INVALID: {
     zh: '企业代码无效：{reason}',
-    en: 'Invalid enterprise code: {reason}',
+    en: 'Invalid enterprise code: {reasonEn}',
     remedy: {
       zh: '请核对统一社会信用代码（18位）或组织机构代码（9位，如 XXXXXXXX-X）是否与营业执照一致。',
       en: 'Check the unified social credit code (18 characters) or organisation code (9 characters, e.g. XXXXXXXX-X) against the business licence.',
@@ -39,10 +39,18 @@ export const ERROR_CATALOGUE = {
   },
   ENTERPRISE_CODE_MISMATCH: {
     zh: '企业代码不一致：证书中的{certificateKind}“{certificateCode}”与账号的{accountKind}“{accountCode}”不是同一主体。',
-    en: "Enterprise code mismatch: the certificate's {certificateKind} \"{certificateCode}\" and the account's {accountKind} \"{accountCode}\" do not identify the same entity.",
+    en: "Enterprise code mismatch: the certificate's {certificateKindEn} \"{certificateCode}\" and the account's {accountKindEn} \"{accountCode}\" do not identify the same entity.",
     remedy: {
       zh: '请核对账号登记的主体代码；如证书中的代码有误，请联系颁发证书的CA机构变更证书信息后重新绑定。',
       en: "Check the code registered for the account; if the certificate's code is wrong, ask the issuing CA to correct the certificate, then bind again.",
+    },
+  },
+  ENTERPRISE_CODE_UNDECIDED: {
+    zh: '无法确认企业代码是否一致：证书中的{certificateKind}“{certificateCode}”与账号的{accountKind}“{accountCode}”无法离线比对。',
+    en: "Cannot confirm the enterprise code: the certificate's {certificateKindEn} \"{certificateCode}\" and the account's {accountKindEn} \"{accountCode}\" cannot be matched offline.",
+    remedy: {
+      zh: '请核对营业执照，或联系CA机构将证书中的代码更新为统一社会信用代码。',
+      en: 'Check the business licence, or ask the CA to put the unified social credit code in the certificate.',
     },
   },
   INPUT_TOO_LARGE: {

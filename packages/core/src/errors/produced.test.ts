@@ -20,6 +20,8 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
   CODE_INVALID: () => parseEnterpriseCode('91350200556207664C'),
   ENTERPRISE_CODE_MISMATCH: () =>
     assertSameEnterprise({ certificateCode: '91350200556207664B', accountCode: '91110108551385082Q' }),
+  ENTERPRISE_CODE_UNDECIDED: () =>
+    assertSameEnterprise({ certificateCode: '110108000000016', accountCode: '55620766-4' }),
   INPUT_TOO_LARGE: () => {
     const file = join(mkdtempSync(join(tmpdir(), 'yizheng-')), 'big');
     writeFileSync(file, Buffer.alloc(100));

@@ -17,12 +17,12 @@ describe('YizhengError', () => {
   });
 
   it('freezes details and serialises to both languages', () => {
-    const err = new YizhengError('CODE_INVALID', { reason: 'length' });
+    const err = new YizhengError('CODE_INVALID', { reason: '长度', reasonEn: 'length' });
     expect(Object.isFrozen(err.details)).toBe(true);
     const json = JSON.parse(JSON.stringify(err)) as { code: string; message: Record<string, string> };
     expect(json.code).toBe('CODE_INVALID');
     expect(json.message['en']).toBe('Invalid enterprise code: length');
-    expect(json.message['zh-CN']).toBe('企业代码无效：length');
+    expect(json.message['zh-CN']).toBe('企业代码无效：长度');
   });
 
   it('is recognised by isYizhengError, with and without a code', () => {

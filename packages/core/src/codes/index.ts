@@ -1,0 +1,27 @@
+/**
+ * Enterprise codes (DOMAIN.md §4): normalise, classify, validate, compare and explain the unified
+ * social credit code (USCC), the organisation code and the business registration number.
+ */
+export { normalizeEnterpriseCode } from './normalize';
+export { classifyEnterpriseCode, parseEnterpriseCode, validateEnterpriseCode } from './validate';
+export { formatOrgCode } from './format';
+export { compareEnterpriseCodes } from './compare';
+export {
+  assertSameEnterprise,
+  explainCodeMismatch,
+  type CertificateAuthorityContact,
+  type EnterpriseCodePair,
+} from './explain';
+export { describeCodeKind } from './kinds';
+export type {
+  CodeComparison,
+  CodeComparisonReason,
+  CodeComparisonReasonCode,
+  CodeKind,
+  CodeNote,
+  CodeNoteCode,
+  CodeProblem,
+  CodeProblemCode,
+  CodeValidation,
+  LocalizedText,
+} from './types';
