@@ -93,13 +93,26 @@ const LABELS = {
   },
 } as const;
 
+const KEY_USAGE_ZH: Record<string, string> = {
+  digitalSignature: '数字签名', nonRepudiation: '不可否认', keyEncipherment: '密钥加密', dataEncipherment: '数据加密',
+  keyAgreement: '密钥协商', keyCertSign: '证书签发', cRLSign: 'CRL签发', encipherOnly: '仅加密', decipherOnly: '仅解密',
+};
+
 /** The human-readable block for one certificate. */
 export function formatInspectText(cert: Certificate, json: InspectJson, locale: Locale): string {
   const l = LABELS[locale];
   const key = json.publicKey;
-  const keyText = key.algorithm === 'rsa' ? `RSA ${key.bits}` : key.algorithm === 'unknown' ? `${key.oid}` : `${key.algorithm.toUpperCase()} ${key.curve}`;
-  const codes = json.identity.codes.filter((c) => c.valid);
-  const codeText = codes.length === 0 ? l.none : codes.map((c) => `${c.normalized} (${c.kind}, ${c.source})`).join('; ');
+  const keyText =
+    key.algorithm === 'rsa' ? `RSA ${key.bits}` : key.algorithm === 'sm2' ? 'SM2' : key.algorithm === 'ec' ? `EC ${key.curve}` : `${key.oid}`;
+  // The same code often stands in two places (an extension and the OU): show it once with both sources.
+  const sources = new Map<string, string[]>();
+  for (const c of json.identity.codes) {
+    if (!c.valid) continue;
+    const key = `${c.normalized} (${c.kind}`;
+    sources.set(key, [...(sources.get(key) ?? []), c.source]);
+  }
+  const codeText = sources.size === 0 ? l.none : [...sources].map(([code, from]) => `${code}, ${from.join(', ')})`).join('; ');
+  const usage = json.keyUsage?.map((u) => (locale === 'zh-CN' ? (KEY_USAGE_ZH[u] ?? u) : u)).join(', ');
   const rows: [string, string][] = [
     [l.subjectName, json.subject.commonName ?? l.none],
     [l.organization, json.subject.organization ?? l.none],
@@ -109,7 +122,7 @@ export function formatInspectText(cert: Certificate, json: InspectJson, locale: 
     [l.issuer, json.issuer.dn],
     [l.expiry, describeExpiry({ ...json.expiry, notBefore: cert.notBefore, notAfter: cert.notAfter })[locale]],
     [l.purpose, l.purposes[json.purpose as keyof typeof l.purposes] ?? json.purpose],
-    [l.usage, json.keyUsage?.join(', ') ?? l.none],
+    [l.usage, usage ?? l.none],
     [l.key, keyText],
     [l.signature, json.signatureAlgorithm],
     [l.fingerprint, json.sha256],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test-utils/vectors';
+import type { InspectJson } from './inspect';
 import type { CliIo } from './io';
 import { nodeIo } from './node-io';
 import { runCli } from './run';
@@ -34,7 +35,9 @@ describe('yizheng inspect', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('主体名称');
     expect(r.out).toContain('厦门帝网信息科技有限公司');
-    expect(r.out).toMatch(/主体代码\s+91350200556207664B \(uscc, extension:1\.2\.156\.10260\.4\.1\.4\)/);
+    expect(r.out).toMatch(/主体代码\s+91350200556207664B \(uscc, extension:1\.2\.156\.10260\.4\.1\.4, subject:OU\)\n/);
+    expect(r.out).toMatch(/密钥用法\s+数字签名, 不可否认\n/);
+    expect(r.out).toMatch(/公钥\s+SM2\n/);
     expect(r.out).toContain('序列号');
     expect(r.out).toContain('1F3A5C7E9B2D4F60');
     expect(r.out).toContain('颁发者');
@@ -54,23 +57,23 @@ describe('yizheng inspect', () => {
     expect(bundle).toHaveLength(2);
     const one = await run(['inspect', '-', '--json', '--now', NOW], new TextEncoder().encode(leafPem()));
     expect(one.code).toBe(0);
-    const leaf = JSON.parse(one.out) as Record<string, any>;
+    const leaf = JSON.parse(one.out) as InspectJson;
     expect(leaf).toEqual(bundle[0]);
-    expect(leaf['subject']).toMatchObject({ commonName: '厦门帝网信息科技有限公司', organization: '厦门帝网信息科技有限公司' });
-    expect(leaf['issuer']).toMatchObject({ commonName: 'Yizheng Sample SM2 CA' });
-    expect(leaf['serialNumber']).toBe('1F3A5C7E9B2D4F60');
-    expect(leaf['notAfter']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
-    expect(leaf['sha256']).toMatch(/^[0-9a-f]{64}$/);
-    expect(leaf['publicKey']).toEqual({ algorithm: 'sm2', curve: 'SM2' });
-    expect(leaf['signatureAlgorithm']).toBe('SM2-with-SM3');
-    expect(leaf['keyUsage']).toEqual(['digitalSignature', 'nonRepudiation']);
-    expect(leaf['extensions']).toContainEqual({ oid: '1.2.156.10260.4.1.4', critical: false, text: '91350200556207664B' });
-    expect(leaf['identity']).toMatchObject({ uscc: '91350200556207664B', orgCode: '556207664' });
-    expect(leaf['identity'].codes.map((c: { source: string }) => c.source)).toEqual([
+    expect(leaf.subject).toMatchObject({ commonName: '厦门帝网信息科技有限公司', organization: '厦门帝网信息科技有限公司' });
+    expect(leaf.issuer).toMatchObject({ commonName: 'Yizheng Sample SM2 CA' });
+    expect(leaf.serialNumber).toBe('1F3A5C7E9B2D4F60');
+    expect(leaf.notAfter).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    expect(leaf.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(leaf.publicKey).toEqual({ algorithm: 'sm2', curve: 'SM2' });
+    expect(leaf.signatureAlgorithm).toBe('SM2-with-SM3');
+    expect(leaf.keyUsage).toEqual(['digitalSignature', 'nonRepudiation']);
+    expect(leaf.extensions).toContainEqual({ oid: '1.2.156.10260.4.1.4', critical: false, text: '91350200556207664B' });
+    expect(leaf.identity).toMatchObject({ uscc: '91350200556207664B', orgCode: '556207664' });
+    expect(leaf.identity.codes.map((c) => c.source)).toEqual([
       'extension:1.2.156.10260.4.1.4',
       'subject:OU',
     ]);
-    expect(leaf['expiry']).toMatchObject({ state: 'valid', level: null });
+    expect(leaf.expiry).toMatchObject({ state: 'valid', level: null });
   });
 
   it('reads DER from standard input', async () => {
