@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './errors/index';
+export * from './cert/index';
 export * from './providers/index';
 export * from './codes/index';
 export * from './expiry/index';
