@@ -10,6 +10,7 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'examples/*/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
-    reporters: ['default'],
+    // Under CI a JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: process.env['CI'] === 'true' ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
   },
 });
