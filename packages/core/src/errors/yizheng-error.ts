@@ -10,7 +10,8 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 function fill(template: string, details: ErrorDetails): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => {
     const value = details[name];
-    return value === undefined || value === null ? whole : String(value);
+    if (value === undefined || value === null) return whole;
+    return value instanceof Date ? value.toISOString() : String(value);
   });
 }
 

@@ -1,0 +1,128 @@
+/**
+ * Binding a certificate to an account (关联/绑定), for oneself or, as an organisation admin, for
+ * another account of the same organisation (seed 004). Proof of possession comes from a signed
+ * `bind` challenge; the certificate's enterprise code must match the target organisation's.
+ */
+import { assertSameEnterprise } from '../codes/index';
+import { isYizhengError, YizhengError } from '../errors/index';
+import type { YizhengContext } from '../login/context';
+import { certificateFacts, findBinding } from '../login/verify-login';
+import { verifyToken, type TokenRequest } from '../login/verify-token';
+import type { Binding } from '../stores/index';
+import { deriveIdentityKey, enterpriseCodeOf } from './identity-key';
+import { maskAccountId } from './mask';
+
+/** Who is acting, as the platform's own session knows them. */
+export interface Actor {
+  /** The acting account. */
+  readonly accountId: string;
+  /** Its organisation. */
+  readonly organizationId: string;
+  /** Whether the actor is the organisation's administrator (机构管理员). */
+  readonly isAdmin: boolean;
+}
+
+/** The account a certificate is bound to, as the platform registered it. */
+export interface TargetAccount {
+  /** The account. */
+  readonly accountId: string;
+  /** Its organisation. */
+  readonly organizationId: string;
+  /** The organisation's registered code (USCC, organisation code or registration number). */
+  readonly enterpriseCode: string;
+}
+
+/** What {@link bindCertificate} takes. */
+export interface BindRequest extends TokenRequest {
+  /** Who is binding. */
+  readonly actor: Actor;
+  /** For whom. */
+  readonly target: TargetAccount;
+  /** The posted token answering the session's `bind` challenge. */
+  readonly token: unknown;
+  /** The CA's key id (CA锁ID) when the page's driver reports one. */
+  readonly keyId?: string;
+  /** Whether the bound certificate acts as administrator; default false. */
+  readonly isAdmin?: boolean;
+  /** Permissions granted to the certificate; default none. */
+  readonly permissions?: readonly string[];
+}
+
+/** Throws `BIND_FORBIDDEN` unless the actor may manage the target account's bindings. */
+export function assertMayActFor(actor: Actor, target: { readonly accountId: string; readonly organizationId: string }): void {
+  const self = actor.accountId === target.accountId;
+  const admin = actor.isAdmin && actor.organizationId === target.organizationId;
+  if (!self && !admin) {
+    throw new YizhengError('BIND_FORBIDDEN', { actorAccountId: actor.accountId, targetAccountId: target.accountId });
+  }
+}
+
+function alreadyBound(binding: Binding): YizhengError {
+  return new YizhengError('ALREADY_BOUND', {
+    accountId: maskAccountId(binding.accountId),
+    bindingId: binding.id,
+    scope: binding.scope,
+  });
+}
+
+/**
+ * Binds the certificate that signed the session's `bind` challenge to the target account, and records
+ * it in the audit log in the same transaction.
+ *
+ * @throws {YizhengError} `BIND_FORBIDDEN` (an employee binding for someone else, or an admin of
+ *   another organisation), any code of {@link verifyToken}'s checks, `ENTERPRISE_CODE_MISMATCH` (with
+ *   both codes, their kinds and the CA's hotline), `ENTERPRISE_CODE_UNDECIDED`, `CODE_INVALID`,
+ *   `ALREADY_BOUND` (naming the masked account that holds it).
+ */
+export async function bindCertificate(request: BindRequest, context: YizhengContext): Promise<Binding> {
+  // Permission first: an actor who may not act for the target learns nothing about the certificate.
+  assertMayActFor(request.actor, request.target);
+  const verified = await verifyToken(request.token, request, 'bind', context);
+  const { certificate, identity } = verified;
+  const provider = verified.provider.provider;
+  const certificateCode = enterpriseCodeOf(identity);
+  if (certificateCode === undefined) {
+    throw new YizhengError('IDENTITY_NOT_FOUND', { provider: provider.info.id, subject: certificate.subject.toString() });
+  }
+  assertSameEnterprise({
+    certificateCode,
+    accountCode: request.target.enterpriseCode,
+    provider: { name: provider.info.names, hotline: provider.info.support.map((s) => s.phone) },
+  });
+  const identityKey = deriveIdentityKey(provider.info.id, identity, certificate);
+  const existing = await findBinding(identityKey, context);
+  if (existing) throw alreadyBound(existing);
+  try {
+    return await context.stores.transaction(async (tx) => {
+      const binding = await tx.bindings.insert({
+        scope: context.scopes?.current ?? 'default',
+        identityKey,
+        providerId: provider.info.id,
+        accountId: request.target.accountId,
+        organizationId: request.target.organizationId,
+        enterpriseCode: certificateCode,
+        entityName: identity.entityName ?? certificate.subject.toString(),
+        certificate: { ...certificateFacts(certificate), ...(request.keyId !== undefined && { keyId: request.keyId }) },
+        isAdmin: request.isAdmin ?? false,
+        permissions: request.permissions ?? [],
+        boundBy: request.actor.accountId,
+      });
+      await tx.audit.append({
+        type: 'bind',
+        actorAccountId: request.actor.accountId,
+        ...(request.actor.accountId !== request.target.accountId && { targetAccountId: request.target.accountId }),
+        bindingId: binding.id,
+        certificate: { serialNumber: certificate.serialNumber, sha256: certificate.sha256 },
+        details: { provider: provider.info.id, enterpriseCode: certificateCode },
+      });
+      return binding;
+    });
+  } catch (err) {
+    // Lost a race with a concurrent bind of the same identity: report it like any other holder.
+    if (isYizhengError(err, 'ALREADY_BOUND')) {
+      const winner = await context.stores.bindings.findByIdentity(context.scopes?.current ?? 'default', identityKey);
+      if (winner) throw alreadyBound(winner);
+    }
+    throw err;
+  }
+}

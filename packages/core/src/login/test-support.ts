@@ -1,0 +1,79 @@
+/**
+ * Shared set-up for the login and binding tests: a real test CA, real certificates and signatures, the
+ * memory stores and the real trust validation. Not exported from the package.
+ */
+import { utf8Extension, createTestCa, issueCertificate, type TestCertificate, type TestKeyAlgorithm } from '../testing/index';
+import { createProviderRegistry, type CaProvider } from '../providers/index';
+import { createMemoryStores, type Stores } from '../stores/index';
+import { createTrustStore } from '../trust/index';
+import { issueChallenge } from './challenge';
+import type { YizhengContext } from './context';
+import { createCertificateTrust } from './trust';
+
+export const ORIGIN = 'https://bid.example.gov.cn';
+export const USCC = '91350200556207664B';
+export const ORG_CODE = '55620766-4';
+export const OTHER_USCC = '91110108551385082Q';
+export const DAY = 86_400_000;
+
+/** A controllable clock. */
+export function fakeClock(start = new Date('2026-06-01T08:00:00Z')): { now: () => Date; advance: (ms: number) => void } {
+  let t = start.getTime();
+  return { now: () => new Date(t), advance: (ms) => void (t += ms) };
+}
+
+/** An enterprise signing certificate (USCC in the GM/T 0015 extension) issued by `ca`. */
+export function issueEnterpriseCertificate(
+  ca: TestCertificate,
+  options: { cn?: string; uscc?: string; notBefore?: Date; notAfter?: Date; keyUsage?: Parameters<typeof issueCertificate>[0]['keyUsage']; keyAlgorithm?: TestKeyAlgorithm } = {},
+): TestCertificate {
+  return issueCertificate({
+    subject: `CN=${options.cn ?? '张三'}, O=厦门帝网信息科技有限公司, C=CN`,
+    issuer: ca,
+    ...(options.keyAlgorithm && { keyAlgorithm: options.keyAlgorithm }),
+    extensions: [utf8Extension('1.2.156.10260.4.1.4', options.uscc ?? USCC)],
+    ...(options.notBefore && { notBefore: options.notBefore }),
+    ...(options.notAfter && { notAfter: options.notAfter }),
+    ...(options.keyUsage !== undefined && { keyUsage: options.keyUsage }),
+  });
+}
+
+/** A context over memory stores trusting `anchors`. */
+export function makeContext(
+  anchors: readonly TestCertificate[],
+  clock: () => Date,
+  extra: Partial<Omit<YizhengContext, 'providers'>> & { providers?: readonly CaProvider[] } = {},
+): YizhengContext & { stores: Stores } {
+  const { providers, ...rest } = extra;
+  return {
+    stores: createMemoryStores({ clock }),
+    providers: createProviderRegistry(providers ?? []),
+    trust: createCertificateTrust({ trustStore: createTrustStore(anchors.map((a) => a.certificate)) }),
+    clock,
+    ...rest,
+  };
+}
+
+/** Issues a challenge for the session and returns the token the page would post, signed by `cert`. */
+export async function signedToken(
+  cert: TestCertificate,
+  context: YizhengContext,
+  options: { sessionId?: string; purpose?: 'login' | 'bind'; signText?: (text: string) => string; extra?: Record<string, unknown> } = {},
+): Promise<Record<string, unknown>> {
+  const challenge = await issueChallenge(
+    { sessionId: options.sessionId ?? 'session-1', origin: ORIGIN, purpose: options.purpose ?? 'login' },
+    context,
+  );
+  const text = options.signText ? options.signText(challenge.text) : challenge.text;
+  return {
+    format: 'yizheng:1',
+    certificate: Buffer.from(cert.der).toString('base64'),
+    signature: Buffer.from(cert.key.sign(new TextEncoder().encode(text))).toString('base64'),
+    ...options.extra,
+  };
+}
+
+/** A CA for a test file (EC P-256 unless asked). */
+export function makeCa(name = 'Yizheng Test CA', keyAlgorithm: TestKeyAlgorithm = 'ec'): TestCertificate {
+  return createTestCa({ subject: `CN=${name}, O=一证测试, C=CN`, keyAlgorithm });
+}

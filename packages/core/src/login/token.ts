@@ -1,0 +1,73 @@
+/**
+ * The login token a page posts: `{ format: 'yizheng:1', certificate, signature, signatureFormat?,
+ * provider? }`. Minimal, versioned, and checked for size and shape before anything is parsed.
+ */
+import type { SignatureFormat } from '../crypto/index';
+import { YizhengError } from '../errors/index';
+import { CHALLENGE_FORMAT } from './challenge';
+
+/** Largest token accepted, as JSON text or as the sum of its string fields. */
+export const MAX_TOKEN_BYTES = 160 * 1024;
+const MAX_CERTIFICATE_CHARS = 96 * 1024; // a 64 KiB DER as base64, with PEM armour
+const MAX_SIGNATURE_CHARS = 64 * 1024; // a CMS SignedData with its certificate, as base64
+const MAX_PROVIDER_CHARS = 64;
+const FORMATS: readonly SignatureFormat[] = ['auto', 'der', 'raw', 'skf', 'cms'];
+const FIELDS = new Set(['format', 'certificate', 'signature', 'signatureFormat', 'provider']);
+
+/** A login or bind token, checked for shape. */
+export interface LoginToken {
+  /** Always `yizheng:1`. */
+  readonly format: typeof CHALLENGE_FORMAT;
+  /** The signing certificate: base64 DER (what key clients return) or PEM. */
+  readonly certificate: string;
+  /** The signature over the challenge text, base64. */
+  readonly signature: string;
+  /** How the signature is encoded; `auto` when absent. */
+  readonly signatureFormat: SignatureFormat;
+  /** The provider the page used (a hint: it must recognise the certificate). */
+  readonly provider?: string;
+}
+
+function malformed(reason: string): YizhengError {
+  return new YizhengError('TOKEN_MALFORMED', { reason });
+}
+
+function text(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string' || value.length === 0) throw malformed(`${field} must be a non-empty string`);
+  if (value.length > max) throw malformed(`${field} exceeds ${max} characters`);
+  return value;
+}
+
+/**
+ * Checks a token's size and shape: accepts the posted JSON text or the already-parsed body. Unknown
+ * fields are refused (a newer page talking to an older server should fail loudly, not half-work).
+ *
+ * @throws {YizhengError} `TOKEN_MALFORMED` naming what is wrong.
+ */
+export function parseLoginToken(input: unknown): LoginToken {
+  let body = input;
+  if (typeof input === 'string') {
+    if (input.length > MAX_TOKEN_BYTES) throw malformed(`token exceeds ${MAX_TOKEN_BYTES} characters`);
+    try {
+      body = JSON.parse(input) as unknown;
+    } catch {
+      throw malformed('token is not JSON');
+    }
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed('token must be a JSON object');
+  const record = body as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!FIELDS.has(key)) throw malformed(`unknown field "${key.slice(0, 32)}"`);
+  if (record['format'] !== CHALLENGE_FORMAT) throw malformed(`format must be "${CHALLENGE_FORMAT}"`);
+  const certificate = text(record['certificate'], 'certificate', MAX_CERTIFICATE_CHARS);
+  const signature = text(record['signature'], 'signature', MAX_SIGNATURE_CHARS);
+  const rawFormat = record['signatureFormat'] ?? 'auto';
+  if (!FORMATS.includes(rawFormat as SignatureFormat)) throw malformed(`signatureFormat must be one of ${FORMATS.join(', ')}`);
+  const provider = record['provider'] === undefined ? undefined : text(record['provider'], 'provider', MAX_PROVIDER_CHARS);
+  return {
+    format: CHALLENGE_FORMAT,
+    certificate,
+    signature,
+    signatureFormat: rawFormat as SignatureFormat,
+    ...(provider !== undefined && { provider }),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The checks a login and a binding share, in the order of DESIGN.md's main path. Each step fails with
+ * its own code; the challenge is consumed first, so any failure burns it.
+ */
+import { parseCertificate, type Certificate } from '../cert/index';
+import { assertSignature } from '../crypto/index';
+import { YizhengError } from '../errors/index';
+import { assessExpiry, describeExpiry, type ExpiryAssessment } from '../expiry/index';
+import type { ProviderIdentity, ProviderMatch } from '../providers/index';
+import { pathError } from '../trust/failure';
+import type { ChallengePurpose, PendingChallenge } from '../stores/index';
+import { consumeChallenge, formatChallengeText } from './challenge';
+import type { LoginWarning, YizhengContext } from './context';
+import { parseLoginToken } from './token';
+
+/** The request a token answers: the platform's own session and configured origin. */
+export interface TokenRequest {
+  /** The platform's session id. */
+  readonly sessionId: string;
+  /** The origin the platform serves the page from (configuration, not a request header). */
+  readonly origin: string;
+}
+
+/** A token that passed every shared check. */
+export interface VerifiedToken {
+  /** The challenge it answered (already consumed). */
+  readonly challenge: PendingChallenge;
+  /** The signing certificate. */
+  readonly certificate: Certificate;
+  /** The provider that issued it. */
+  readonly provider: ProviderMatch;
+  /** Who it speaks for. */
+  readonly identity: ProviderIdentity;
+  /** Its validity at the time of the check. */
+  readonly expiry: ExpiryAssessment;
+  /** What the page should still tell the user. */
+  readonly warnings: LoginWarning[];
+}
+
+const DEFAULT_SKEW_MS = 5 * 60 * 1000;
+
+/** keyUsage bits that make a signing certificate (Chinese keys hold a separate encryption certificate). */
+function isSigningCertificate(certificate: Certificate): boolean {
+  return certificate.purpose === 'signing' || certificate.purpose === 'both';
+}
+
+/** Runs the shared checks for `purpose` and returns what they established. */
+export async function verifyToken(
+  rawToken: unknown,
+  request: TokenRequest,
+  purpose: ChallengePurpose,
+  context: YizhengContext,
+): Promise<VerifiedToken> {
+  const clock = context.clock ?? (() => new Date());
+  // 1. Consume the session's challenge before looking at the token: a failed attempt burns it.
+  const challenge = await consumeChallenge(request.sessionId, purpose, request.origin, {
+    stores: context.stores,
+    clock,
+  });
+  // 2. Size and shape.
+  const token = parseLoginToken(rawToken);
+  // 3. Certificate.
+  const certificate = parseCertificate(token.certificate);
+  // 4. Provider: the one the page named must recognise it; otherwise the registry decides.
+  const provider = context.providers.identify(certificate, token.provider);
+  const warnings: LoginWarning[] = [];
+  if (provider.fallback) {
+    warnings.push({
+      code: 'PROVIDER_FALLBACK',
+      message: {
+        'zh-CN': '未识别证书的CA机构，已按通用规则（GM/T 0015）读取主体信息。',
+        en: "The certificate's CA was not recognised; subject data was read by the generic GM/T 0015 rules.",
+      },
+      details: { issuer: certificate.issuer.toString() },
+    });
+  }
+  // 5. Purpose: log in and bind with the signing certificate, never the encryption one.
+  if (!isSigningCertificate(certificate)) {
+    throw new YizhengError('CERT_WRONG_PURPOSE', { purpose: certificate.purpose, serialNumber: certificate.serialNumber });
+  }
+  // 6. Validity now (with clock skew).
+  const now = clock();
+  const expiry = assessExpiry(certificate, {
+    now,
+    clockSkewMs: context.clockSkewMs ?? DEFAULT_SKEW_MS,
+    ...(context.expiryThresholds && { thresholds: context.expiryThresholds }),
+  });
+  if (expiry.state === 'not-yet-valid') {
+    const notBefore = certificate.notBefore.toISOString();
+    throw pathError('CERT_NOT_YET_VALID', certificate, 0, { zh: `有效期从 ${notBefore} 开始`, en: `valid from ${notBefore}` }, { notBefore });
+  }
+  if (expiry.state === 'expired') {
+    const notAfter = certificate.notAfter.toISOString();
+    throw pathError('CERT_EXPIRED', certificate, 0, { zh: `有效期至 ${notAfter}`, en: `valid until ${notAfter}` }, { notAfter });
+  }
+  if (expiry.state === 'expiring') {
+    warnings.push({ code: 'CERT_EXPIRING', message: describeExpiry(expiry), details: { daysLeft: expiry.daysLeft, level: expiry.level } });
+  }
+  // 7–8. Chain to the provider's anchors, then revocation per policy.
+  const trust = await context.trust.validate(certificate, { provider: provider.provider, at: now });
+  warnings.push(...trust.warnings);
+  // 9. Signature over the platform's own rebuilt text, never over anything the token carries.
+  assertSignature({
+    certificate,
+    data: formatChallengeText(challenge),
+    signature: token.signature,
+    format: token.signatureFormat,
+    ...(provider.provider.signature?.sm2UserId !== undefined && { sm2UserId: provider.provider.signature.sm2UserId }),
+  });
+  // 10. Identity.
+  const identity = provider.provider.extractIdentity(certificate);
+  return { challenge, certificate, provider, identity, expiry, warnings };
+}

@@ -1,0 +1,85 @@
+import type { Certificate } from '../cert/index';
+import { YizhengError } from '../errors/index';
+import type { CaProvider, Recognition } from './contract';
+import { createGenericProvider } from './generic';
+
+/** Which provider issued a certificate, how sure the registry is, and whether it fell back. */
+export interface ProviderMatch {
+  readonly provider: CaProvider;
+  /** The winning recognition; `null` when the generic fallback was used. */
+  readonly recognition: Recognition | null;
+  /** True when no registered provider recognised the certificate and the generic one was used. */
+  readonly fallback: boolean;
+}
+
+/** The providers a platform accepts. */
+export interface ProviderRegistry {
+  /** The registered providers, in registration order. */
+  readonly providers: readonly CaProvider[];
+  /** A provider by id or alias (case-insensitive), or `undefined`. */
+  get(idOrAlias: string): CaProvider | undefined;
+  /**
+   * Identifies the certificate's provider. With `hint` (the provider the page said), only that provider
+   * is asked and it must recognise the certificate. Throws `PROVIDER_UNKNOWN` when the hint names no
+   * registered provider, or when nothing recognises the certificate and the fallback is off.
+   */
+  identify(certificate: Certificate, hint?: string): ProviderMatch;
+}
+
+/** Options of {@link createProviderRegistry}. */
+export interface ProviderRegistryOptions {
+  /**
+   * Use the generic GM/T 0015 provider for certificates no provider recognises (default true). A
+   * platform that only accepts its listed CAs turns this off.
+   */
+  readonly fallback?: boolean;
+}
+
+function safeRecognize(provider: CaProvider, certificate: Certificate): Recognition | null {
+  try {
+    const r = provider.recognize(certificate);
+    return r && r.confidence > 0 ? r : null;
+  } catch {
+    // A plugin's bug must not become the user's error; it simply does not recognise the certificate.
+    return null;
+  }
+}
+
+/** Builds the registry that identifies a certificate's provider. */
+export function createProviderRegistry(providers: readonly CaProvider[], options: ProviderRegistryOptions = {}): ProviderRegistry {
+  const byName = new Map<string, CaProvider>();
+  for (const p of providers) {
+    for (const name of [p.info.id, ...p.info.aliases]) {
+      const key = name.toLowerCase();
+      const existing = byName.get(key);
+      if (existing && existing !== p && name === p.info.id) {
+        throw new YizhengError('INVALID_ARGUMENT', { reason: `two providers share the id "${p.info.id}"` });
+      }
+      if (!existing) byName.set(key, p);
+    }
+  }
+  const fallbackProvider = options.fallback === false ? undefined : createGenericProvider();
+  return {
+    providers: [...providers],
+    get: (idOrAlias) => byName.get(idOrAlias.toLowerCase()),
+    identify(certificate, hint) {
+      if (hint !== undefined) {
+        const provider = byName.get(hint.toLowerCase());
+        if (!provider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
+        const recognition = safeRecognize(provider, certificate);
+        if (!recognition) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
+        return { provider, recognition, fallback: false };
+      }
+      let best: ProviderMatch | undefined;
+      for (const provider of providers) {
+        const recognition = safeRecognize(provider, certificate);
+        if (recognition && (!best?.recognition || recognition.confidence > best.recognition.confidence)) {
+          best = { provider, recognition, fallback: false };
+        }
+      }
+      if (best) return best;
+      if (!fallbackProvider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: certificate.issuer.toString() });
+      return { provider: fallbackProvider, recognition: null, fallback: true };
+    },
+  };
+}
