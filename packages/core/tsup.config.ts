@@ -3,7 +3,7 @@ import { libraryBuild } from '../../tsup.shared';
 import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig([
-  libraryBuild({ index: 'src/index.ts' }),
+  libraryBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts' }),
   {
     // The CLI is an ESM executable only; it is not part of the importable API.
     entry: { cli: 'src/cli/main.ts' },

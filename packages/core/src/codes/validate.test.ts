@@ -9,6 +9,7 @@ import {
   type CodeValidation,
 } from './index';
 import { makeOrgCode, makeRegistrationNumber, makeUscc, referenceUsccCheck } from './test-fixtures';
+import { cpuNowMs } from '../../test-utils/cpu-time';
 
 const problemCodes = (v: CodeValidation): CodeProblemCode[] => v.errors.map((p) => p.code);
 
@@ -190,9 +191,9 @@ describe('validateEnterpriseCode: unknown shapes', () => {
 
   it('rejects inputs over 64 characters unread, and quickly', () => {
     const long = '9'.repeat(1_000_000);
-    const started = performance.now();
+    const started = cpuNowMs();
     const v = validateEnterpriseCode(long);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(cpuNowMs() - started).toBeLessThan(50);
     expect(v).toEqual({ kind: 'unknown', valid: false, normalized: '', errors: [expect.objectContaining({ code: 'length' })] });
     expect(classifyEnterpriseCode(long)).toBe('unknown');
     expect(validateEnterpriseCode(' '.repeat(46) + '91350200556207664B').valid).toBe(true);

@@ -69,6 +69,158 @@ export const ERROR_CATALOGUE = {
       en: 'Check that the path is right and the file is readable.',
     },
   },
+  SIGNATURE_MALFORMED: {
+    zh: '签名格式错误，无法验证：{reason}',
+    en: 'The signature is malformed and cannot be verified: {reason}',
+    remedy: {
+      zh: '请确认客户端提交的是完整的签名值（DER、r‖s 或 PKCS#7/CMS 签名数据），签名算法与所选证书的密钥一致；如格式无法自动识别，请指定签名格式。',
+      en: 'Check that the client submitted the complete signature (DER, r‖s or PKCS#7/CMS signed data) made with the algorithm of the selected certificate; if the format cannot be detected, pass it explicitly.',
+    },
+  },
+  SIGNATURE_INVALID: {
+    zh: '签名验证失败：{reason}',
+    en: 'Signature verification failed: {reason}',
+    remedy: {
+      zh: '签名与原文或证书不匹配：请确认使用所选证书（签名证书）对服务器下发的原文签名，然后重新登录。',
+      en: "The signature does not match the data or the certificate: sign the exact data the server issued with the selected (signing) certificate's key, then try again.",
+    },
+  },
+  CERT_UNTRUSTED: {
+    zh: '证书不受信任：{reason}（证书：{subject}）',
+    en: 'The certificate is not trusted: {reasonEn} (certificate: {subject})',
+    remedy: {
+      zh: '请确认证书由平台支持的CA机构颁发，且服务器已配置该CA的根证书和中级证书；如仍无法使用，请联系颁发证书的CA机构。',
+      en: 'Check that the certificate comes from a CA the platform accepts and that the server has that CA\'s root and intermediate certificates configured; otherwise contact the issuing CA.',
+    },
+  },
+  CERT_EXPIRED: {
+    zh: '证书已过期：{subject} 的有效期已于 {notAfter} 结束。',
+    en: 'The certificate has expired: {subject} was valid until {notAfter}.',
+    remedy: {
+      zh: '请联系颁发证书的CA机构办理证书延期（已过期的证书可办理修复），完成后重新登录。',
+      en: 'Ask the issuing CA to extend (or, once expired, repair) the certificate, then log in again.',
+    },
+  },
+  CERT_NOT_YET_VALID: {
+    zh: '证书未生效：{subject} 的有效期从 {notBefore} 开始。',
+    en: 'The certificate is not yet valid: {subject} is valid from {notBefore}.',
+    remedy: {
+      zh: '请检查电脑和服务器的系统时间；证书刚办理延期或更新时，新证书可能要到生效时间后（通常一个工作日内）才能使用。',
+      en: 'Check the computer\'s and the server\'s clocks; just after an extension or renewal the new certificate may only become usable at its start time (usually within a working day).',
+    },
+  },
+  CERT_REVOKED: {
+    zh: '证书已作废：{subject}（作废时间：{revocationTime}，原因：{revocationReason}）。',
+    en: 'The certificate has been revoked: {subject} (revoked at {revocationTime}, reason: {revocationReasonEn}).',
+    remedy: {
+      zh: '该证书已被CA机构作废或冻结，不能再用于登录和签名。请联系颁发证书的CA机构了解原因，必要时解冻或重新办理证书。',
+      en: 'The CA has revoked or frozen this certificate: it can no longer be used to log in or sign. Contact the issuing CA; unfreeze it or get a new certificate if needed.',
+    },
+  },
+  REVOCATION_UNAVAILABLE: {
+    zh: '无法确认证书是否已作废：{reason}（证书：{subject}）',
+    en: 'Cannot confirm whether the certificate has been revoked: {reasonEn} (certificate: {subject})',
+    remedy: {
+      zh: 'CA机构的证书状态服务（OCSP/CRL）暂时无法使用，请稍后重试；如持续出现，请平台管理员检查服务器能否访问该服务。',
+      en: "The CA's certificate status service (OCSP/CRL) is unavailable: try again later; if it persists, the platform administrator should check that the server can reach it.",
+    },
+  },
+  ALREADY_BOUND: {
+    zh: '该证书已被绑定：它已绑定到账号 {accountId}（绑定记录 {bindingId}）。',
+    en: 'This certificate is already bound to account {accountId} (binding {bindingId}).',
+    remedy: {
+      zh: '一张证书只能绑定一个账号。请先用该账号（或其机构管理员）在“CA绑定与解绑”中解除绑定，再重新绑定。',
+      en: 'A certificate can be bound to one account only: unbind it first from that account (or as its organisation admin), then bind again.',
+    },
+  },
+  BINDING_CHANGED: {
+    zh: '绑定信息已被修改：绑定记录 {bindingId} 的证书序列号现为 {actualSerial}，不是预期的 {expectedSerial}。',
+    en: 'The binding has changed: binding {bindingId} now holds certificate serial {actualSerial}, not {expectedSerial}.',
+    remedy: {
+      zh: '该绑定刚被其他操作更新（如另一次登录或证书更新），请刷新后重试。',
+      en: 'Another operation (another login, a renewal) updated the binding meanwhile: reload it and try again.',
+    },
+  },
+  TOKEN_MALFORMED: {
+    zh: '登录数据格式错误：{reason}',
+    en: 'The login token is malformed: {reason}',
+    remedy: {
+      zh: '请刷新页面后重新进行CA登录；如仍失败，请更新证书助手（客户端）后再试。',
+      en: 'Reload the page and sign in with the certificate again; if it keeps failing, update the CA client.',
+    },
+  },
+  CHALLENGE_NOT_FOUND: {
+    zh: '登录请求已失效或不存在，请重新操作。',
+    en: 'There is no pending sign-in request for this session; start again.',
+    remedy: {
+      zh: '请刷新页面，重新获取随机数后再签名（每个随机数只能使用一次）。',
+      en: 'Reload the page to get a new challenge, then sign again (each challenge can be used once).',
+    },
+  },
+  CHALLENGE_EXPIRED: {
+    zh: '登录请求已超时（{expiresAt} 过期），请重新操作。',
+    en: 'The sign-in request expired at {expiresAt}; start again.',
+    remedy: {
+      zh: '请刷新页面后在5分钟内完成插入UKey、输入密码和签名。',
+      en: 'Reload the page and finish inserting the key, entering the PIN and signing within 5 minutes.',
+    },
+  },
+  PROVIDER_UNKNOWN: {
+    zh: '不支持该CA机构的证书：{provider}',
+    en: 'Certificates of this CA are not accepted here: {provider}',
+    remedy: {
+      zh: '请使用本平台支持的CA机构颁发的数字证书，或联系平台确认支持的CA列表。',
+      en: "Use a certificate from a CA this platform accepts, or ask the platform for its list of CAs.",
+    },
+  },
+  CERT_WRONG_PURPOSE: {
+    zh: '该证书不是签名证书（用途：{purpose}），不能用于登录或绑定。',
+    en: 'This is not a signing certificate (purpose: {purpose}); it cannot be used to sign in or bind.',
+    remedy: {
+      zh: '请选择UKey中的签名证书（不是加密证书）后重试。',
+      en: 'Choose the signing certificate on the key (not the encryption certificate) and try again.',
+    },
+  },
+  IDENTITY_NOT_FOUND: {
+    zh: '证书中未找到主体身份信息（统一社会信用代码、组织机构代码等）。',
+    en: 'The certificate carries no subject identity (unified social credit code, organisation code, ...).',
+    remedy: {
+      zh: '请联系颁发证书的CA机构，确认证书中包含单位的统一社会信用代码。',
+      en: "Ask the issuing CA to confirm that the certificate carries the organisation's unified social credit code.",
+    },
+  },
+  NOT_BOUND: {
+    zh: '该证书尚未绑定账号，请先绑定。',
+    en: 'This certificate is not bound to an account yet; bind it first.',
+    remedy: {
+      zh: '请先使用账号密码登录，在【关联数字证书】中绑定该证书后再使用CA登录。',
+      en: "Sign in with the account and password, bind this certificate under 'Bind certificate', then use certificate login.",
+    },
+  },
+  BIND_FORBIDDEN: {
+    zh: '无权为该账号管理证书绑定。',
+    en: "You may not manage this account's certificate bindings.",
+    remedy: {
+      zh: '普通用户只能为本人账号绑定证书；为他人绑定请联系本单位的机构管理员。',
+      en: "Employees can only bind certificates to their own account; ask your organisation's administrator to bind for others.",
+    },
+  },
+  BINDING_NOT_FOUND: {
+    zh: '绑定记录不存在（可能已被解绑）。',
+    en: 'No such binding (it may have been removed).',
+    remedy: {
+      zh: '请刷新绑定列表后重试。',
+      en: 'Reload the binding list and try again.',
+    },
+  },
+  PERMISSION_DENIED: {
+    zh: '当前登录方式无权执行此操作（{permission}）。',
+    en: 'This session may not do that ({permission}).',
+    remedy: {
+      zh: '账号密码登录只能绑定证书；请使用已绑定的证书进行CA登录，或请机构管理员为该证书分配权限。',
+      en: 'A password session can only bind certificates: sign in with a bound certificate, or ask the administrator to grant this permission.',
+    },
+  },
   INTERNAL_ERROR: {
     zh: 'Yizheng 内部错误：{reason}',
     en: 'Yizheng internal error: {reason}',

@@ -2,6 +2,7 @@
  * Every code in the catalogue is produced by real code through a public path. Adding a code without a
  * producer here fails this test, so the catalogue cannot fill up with codes nothing throws.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,32 @@ import { parseCertificate } from '../cert/index';
 import { nodeIo } from '../cli/node-io';
 import { runCli } from '../cli/run';
 import { assertSameEnterprise, parseEnterpriseCode } from '../codes/index';
+import { assertSignature, verifySignature } from '../crypto/index';
 import { assessExpiry } from '../expiry/index';
+import { assertMayActFor, authorize, deriveIdentityKey, unbindCertificate } from '../binding/index';
+import { consumeChallenge, issueChallenge, parseLoginToken, verifyLogin } from '../login/index';
+import { fakeClock, issueEnterpriseCertificate, makeCa, makeContext, ORIGIN, signedToken } from '../login/test-support';
+import { createProviderRegistry } from '../providers/index';
+import { createMemoryStores } from '../stores/index';
+import { createTestCa, issueCertificate, issueCrl } from '../testing/index';
+import { createTrustStore, validateCertificatePath } from '../trust/index';
 import { ERROR_CODES, isYizhengError, type YizhengErrorCode } from './index';
+
+const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ecSpki = ecKey.publicKey.export({ type: 'spki', format: 'der' });
+
+/** A root, and a leaf under it with the given validity and revocation URLs, for the path codes. */
+function pathCase(leaf: { notBefore?: Date; notAfter?: Date; crl?: boolean } = {}) {
+  const root = createTestCa({ subject: 'CN=Producer Root' });
+  const cert = issueCertificate({
+    subject: 'CN=张三',
+    issuer: root,
+    ...(leaf.notBefore && { notBefore: leaf.notBefore }),
+    ...(leaf.notAfter && { notAfter: leaf.notAfter }),
+    ...(leaf.crl && { crlDistributionPoints: ['http://crl.example.cn/root.crl'] }),
+  });
+  return { root, cert, trustStore: createTrustStore(root.certificate) };
+}
 
 /** Each producer either throws the YizhengError or returns the code it observed (for the CLI's output). */
 const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
@@ -28,6 +53,85 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
     return nodeIo.readFile(file, 10);
   },
   FILE_UNREADABLE: () => nodeIo.readFile('/nonexistent/yizheng', 10),
+  SIGNATURE_MALFORMED: () => verifySignature({ publicKey: ecSpki, data: 'challenge', signature: Uint8Array.of(1, 2, 3) }),
+  SIGNATURE_INVALID: () =>
+    assertSignature({ publicKey: ecSpki, data: 'challenge', signature: sign('sha256', Buffer.from('other'), ecKey.privateKey) }),
+  ALREADY_BOUND: async () => {
+    const stores = createMemoryStores();
+    const binding = {
+      identityKey: 'bjca:91350200556207664B',
+      providerId: 'bjca',
+      accountId: 'a1',
+      organizationId: 'o1',
+      enterpriseCode: '91350200556207664B',
+      entityName: '示例公司',
+      certificate: { serialNumber: '01', sha256: 'ab', subjectDn: 'CN=x', issuerDn: 'CN=ca', notBefore: new Date(0), notAfter: new Date(1) },
+      boundBy: 'a1',
+    };
+    await stores.bindings.insert(binding);
+    await stores.bindings.insert({ ...binding, accountId: 'a2', boundBy: 'a2' });
+  },
+  BINDING_CHANGED: async () => {
+    const stores = createMemoryStores();
+    const facts = { serialNumber: '01', sha256: 'ab', subjectDn: 'CN=x', issuerDn: 'CN=ca', notBefore: new Date(0), notAfter: new Date(1) };
+    const b = await stores.bindings.insert({
+      identityKey: 'bjca:91350200556207664B',
+      providerId: 'bjca',
+      accountId: 'a1',
+      organizationId: 'o1',
+      enterpriseCode: '91350200556207664B',
+      entityName: '示例公司',
+      certificate: facts,
+      boundBy: 'a1',
+    });
+    await stores.bindings.updateCertificateFacts(b.id, { ...facts, serialNumber: '02' }, 'FF');
+  },
+  CERT_UNTRUSTED: () => validateCertificatePath(pathCase().cert.certificate, { trustStore: createTrustStore(createTestCa().certificate) }),
+  CERT_EXPIRED: () => {
+    const p = pathCase({ notBefore: new Date(Date.now() - 20 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    return validateCertificatePath(p.cert.certificate, { trustStore: p.trustStore });
+  },
+  CERT_NOT_YET_VALID: () => {
+    const p = pathCase({ notBefore: new Date(Date.now() + 86_400_000) });
+    return validateCertificatePath(p.cert.certificate, { trustStore: p.trustStore });
+  },
+  CERT_REVOKED: () => {
+    const p = pathCase({ crl: true });
+    const crl = issueCrl({ issuer: p.root, revoked: [{ serialNumber: p.cert.certificate }] });
+    return validateCertificatePath(p.cert.certificate, { trustStore: p.trustStore, revocation: { methods: ['crl'], crls: [crl.der] } });
+  },
+  REVOCATION_UNAVAILABLE: () => {
+    const p = pathCase({ crl: true });
+    const fetch = async (): Promise<Response> => new Response('unavailable', { status: 503 });
+    return validateCertificatePath(p.cert.certificate, { trustStore: p.trustStore, revocation: { policy: 'require', fetch } });
+  },
+  TOKEN_MALFORMED: () => parseLoginToken('{"format":"yizheng:0"}'),
+  CHALLENGE_NOT_FOUND: () => consumeChallenge('no-such-session', 'login', ORIGIN, { stores: createMemoryStores() }),
+  CHALLENGE_EXPIRED: async () => {
+    const clock = fakeClock();
+    const context = { stores: createMemoryStores(), clock: clock.now };
+    await issueChallenge({ sessionId: 's', origin: ORIGIN, purpose: 'login' }, context);
+    clock.advance(6 * 60_000);
+    return consumeChallenge('s', 'login', ORIGIN, context);
+  },
+  PROVIDER_UNKNOWN: () => createProviderRegistry([]).identify(pathCase().cert.certificate, 'no-such-ca'),
+  CERT_WRONG_PURPOSE: async () => {
+    const ca = makeCa();
+    const context = makeContext([ca], fakeClock().now);
+    const encryption = issueEnterpriseCertificate(ca, { keyUsage: ['keyEncipherment'] });
+    return verifyLogin(await signedToken(encryption, context), { sessionId: 'session-1', origin: ORIGIN }, context);
+  },
+  IDENTITY_NOT_FOUND: () => deriveIdentityKey('generic', { entityName: undefined, source: {} }, pathCase().cert.certificate),
+  NOT_BOUND: async () => {
+    const ca = makeCa();
+    const context = makeContext([ca], fakeClock().now);
+    return verifyLogin(await signedToken(issueEnterpriseCertificate(ca), context), { sessionId: 'session-1', origin: ORIGIN }, context);
+  },
+  BIND_FORBIDDEN: () =>
+    assertMayActFor({ accountId: 'a', organizationId: 'o', isAdmin: false }, { accountId: 'b', organizationId: 'o' }),
+  BINDING_NOT_FOUND: () =>
+    unbindCertificate({ actor: { accountId: 'a', organizationId: 'o', isAdmin: true }, bindingId: 'none' }, makeContext([makeCa()], fakeClock().now)),
+  PERMISSION_DENIED: () => authorize({ method: 'password', accountId: 'a' }, 'bid.submit'),
   INTERNAL_ERROR: async () => {
     let err = '';
     await runCli(['--version'], {

@@ -14,7 +14,7 @@ import { verifyToken, type TokenRequest } from './verify-token';
 
 /** A successful CA login. Authorisation is a separate call: {@link authorize}. */
 export interface LoginResult {
-  /** How the session authenticated: always `certificate` here (see {@link PASSWORD_SESSION}). */
+  /** How the session authenticated: always `certificate` here (a password login is a {@link PasswordSession}). */
   readonly method: 'certificate';
   /** The account the certificate is bound to. */
   readonly account: { readonly id: string; readonly organizationId: string };

@@ -1,0 +1,594 @@
+/**
+ * The store contract, as one test suite every adapter runs: `describeStoreContract('sqlite', factory)`.
+ * It covers every operation, the transaction's all-or-nothing promise (with injected failures), and
+ * concurrency: a challenge consumed by 50 callers at once is consumed once, an identity bound by 50
+ * callers at once is bound once. A platform writing its own adapter can run it too.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isYizhengError } from '../errors/index';
+import type { Binding, CertificateFacts, NewBinding, PendingChallenge, StoreOptions, Stores } from './types';
+
+/** Creates fresh, empty, migrated stores for one test. `close()` is called after the test. */
+export type StoreFactory = (options: StoreOptions) => Promise<Stores> | Stores;
+
+const T0 = Date.parse('2025-03-01T08:00:00.000Z');
+const DAY = 86_400_000;
+
+function nonce(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function challenge(over: Partial<PendingChallenge> = {}): PendingChallenge {
+  return {
+    sessionId: 's1',
+    purpose: 'login',
+    nonce: nonce(),
+    origin: 'https://bid.example.gov.cn',
+    issuedAt: new Date(T0),
+    expiresAt: new Date(T0 + 300_000),
+    ...over,
+  };
+}
+
+function facts(over: Partial<CertificateFacts> = {}): CertificateFacts {
+  return {
+    serialNumber: '1A2B3C',
+    sha256: 'ab'.repeat(32),
+    subjectDn: 'CN=示例科技有限公司,O=示例科技有限公司,C=CN',
+    issuerDn: 'CN=Test SM2 CA,O=Test CA,C=CN',
+    notBefore: new Date(T0 - 30 * DAY),
+    notAfter: new Date(T0 + 335 * DAY),
+    keyId: 'LOCK-0001',
+    ...over,
+  };
+}
+
+function binding(n: number | string, over: Partial<NewBinding> = {}): NewBinding {
+  return {
+    identityKey: `bjca:SF${n}`,
+    providerId: 'bjca',
+    accountId: `acct-${n}`,
+    organizationId: 'org-1',
+    enterpriseCode: '91350200556207664B',
+    entityName: '示例科技有限公司',
+    certificate: facts({ serialNumber: `SN${n}` }),
+    boundBy: `acct-${n}`,
+    ...over,
+  };
+}
+
+/** Resolves when `fn` rejects with a YizhengError of `code`, to that error. */
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<{ details: Readonly<Record<string, unknown>> }> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isYizhengError(err) && err.code === code) return err;
+    throw err;
+  }
+  throw new Error(`expected a ${code} rejection, but it resolved`);
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Registers the contract suite for one adapter. */
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`store contract: ${name}`, () => {
+    let now = T0;
+    const clock = (): Date => new Date(now);
+    const opened: Stores[] = [];
+    const open = async (): Promise<Stores> => {
+      now = T0;
+      const s = await factory({ clock });
+      opened.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+
+    describe('challenges', () => {
+      it('gives a challenge back once, then null', async () => {
+        const s = await open();
+        const c = challenge();
+        await s.challenges.put(c);
+        expect(await s.challenges.consume('s1', 'login')).toEqual(c);
+        expect(await s.challenges.consume('s1', 'login')).toBeNull();
+        expect(await s.challenges.consume('nobody', 'bind')).toBeNull();
+      });
+
+      it('keeps one pending challenge per session and purpose: a new put replaces the old', async () => {
+        const s = await open();
+        const first = challenge();
+        const second = challenge({ issuedAt: new Date(T0 + 1000), expiresAt: new Date(T0 + 301_000) });
+        const bind = challenge({ purpose: 'bind' });
+        await s.challenges.put(first);
+        await s.challenges.put(bind);
+        await s.challenges.put(second);
+        expect(await s.challenges.consume('s1', 'login')).toEqual(second);
+        expect(await s.challenges.consume('s1', 'login')).toBeNull();
+        expect(await s.challenges.consume('s1', 'bind')).toEqual(bind);
+      });
+
+      it('returns (and removes) an expired challenge so the caller can report it as expired', async () => {
+        const s = await open();
+        const c = challenge({ issuedAt: new Date(T0 - 600_000), expiresAt: new Date(T0 - 300_000) });
+        await s.challenges.put(c);
+        const got = await s.challenges.consume('s1', 'login');
+        expect(got?.expiresAt.getTime()).toBeLessThan(T0);
+        expect(await s.challenges.consume('s1', 'login')).toBeNull();
+      });
+
+      it('purges only expired challenges and counts them', async () => {
+        const s = await open();
+        await s.challenges.put(challenge({ sessionId: 'old1', expiresAt: new Date(T0 - 1) , issuedAt: new Date(T0 - 1000) }));
+        await s.challenges.put(challenge({ sessionId: 'old2', expiresAt: new Date(T0), issuedAt: new Date(T0 - 1000) }));
+        await s.challenges.put(challenge({ sessionId: 'live' }));
+        expect(await s.challenges.purgeExpired(new Date(T0))).toBe(2);
+        expect(await s.challenges.purgeExpired(new Date(T0))).toBe(0);
+        expect(await s.challenges.consume('old1', 'login')).toBeNull();
+        expect(await s.challenges.consume('live', 'login')).not.toBeNull();
+      });
+
+      it('rejects malformed challenges', async () => {
+        const s = await open();
+        await rejectsWith(s.challenges.put(challenge({ nonce: 'short' })), 'INVALID_ARGUMENT');
+        await rejectsWith(s.challenges.put(challenge({ expiresAt: new Date(T0 - 1) })), 'INVALID_ARGUMENT');
+        await rejectsWith(s.challenges.put({ ...challenge(), purpose: 'sign' as 'login' }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.challenges.consume('', 'login'), 'INVALID_ARGUMENT');
+      });
+
+      it('hands a challenge consumed by 50 callers at once to exactly one of them', async () => {
+        const s = await open();
+        const c = challenge({ sessionId: 'race' });
+        await s.challenges.put(c);
+        const results = await Promise.all(Array.from({ length: 50 }, () => s.challenges.consume('race', 'login')));
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]?.nonce).toBe(c.nonce);
+      });
+    });
+
+    describe('bindings', () => {
+      it('inserts with defaults and finds by id and by identity', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        expect(b).toMatchObject({
+          scope: 'default',
+          identityKey: 'bjca:SF1',
+          accountId: 'acct-1',
+          isAdmin: false,
+          permissions: [],
+          boundBy: 'acct-1',
+        });
+        expect(b.id).toMatch(/\S/);
+        expect(b.boundAt.getTime()).toBe(T0);
+        expect(b.updatedAt.getTime()).toBe(T0);
+        expect(b.certificate).toEqual(facts({ serialNumber: 'SN1' }));
+        expect(await s.bindings.findById(b.id)).toEqual(b);
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).toEqual(b);
+        expect(await s.bindings.findByIdentity('3502', 'bjca:SF1')).toBeNull();
+        expect(await s.bindings.findById('missing')).toBeNull();
+      });
+
+      it('stores given ids, scopes, flags and a certificate without a key id', async () => {
+        const s = await open();
+        const { keyId: _drop, ...noKey } = facts();
+        const b = await s.bindings.insert(
+          binding(2, {
+            id: 'b-2',
+            scope: '3502',
+            isAdmin: true,
+            permissions: ['tender.submit', 'bind', 'tender.submit'],
+            boundAt: new Date(T0 - DAY),
+            certificate: noKey,
+          }),
+        );
+        expect(b).toMatchObject({ id: 'b-2', scope: '3502', isAdmin: true, permissions: ['bind', 'tender.submit'] });
+        expect(b.boundAt.getTime()).toBe(T0 - DAY);
+        expect(b.certificate.keyId).toBeUndefined();
+        const found = await s.bindings.findById('b-2');
+        expect(found).toEqual(b);
+        expect(found !== null && 'keyId' in found.certificate).toBe(false);
+      });
+
+      it('refuses a second binding of one identity with ALREADY_BOUND naming the holder', async () => {
+        const s = await open();
+        const first = await s.bindings.insert(binding(1));
+        const err = await rejectsWith(s.bindings.insert(binding(1, { accountId: 'someone-else' })), 'ALREADY_BOUND');
+        expect(err.details).toMatchObject({ accountId: 'acct-1', bindingId: first.id, scope: 'default', identityKey: 'bjca:SF1' });
+        // The same account binding it again is refused too; another scope is independent.
+        await rejectsWith(s.bindings.insert(binding(1)), 'ALREADY_BOUND');
+        const other = await s.bindings.insert(binding(1, { scope: '3502' }));
+        expect(other.scope).toBe('3502');
+      });
+
+      it('refuses a duplicate binding id', async () => {
+        const s = await open();
+        await s.bindings.insert(binding(1, { id: 'same' }));
+        await rejectsWith(s.bindings.insert(binding(2, { id: 'same' })), 'INVALID_ARGUMENT');
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF2')).toBeNull();
+      });
+
+      it('rejects malformed bindings', async () => {
+        const s = await open();
+        await rejectsWith(s.bindings.insert(binding(1, { identityKey: '' })), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.insert(binding(1, { certificate: facts({ notAfter: new Date(NaN) }) })), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.insert(binding(1, { permissions: [''] })), 'INVALID_ARGUMENT');
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).toBeNull();
+      });
+
+      it('binds one identity exactly once when 50 accounts try at the same moment', async () => {
+        const s = await open();
+        const results = await Promise.allSettled(
+          Array.from({ length: 50 }, (_, i) => s.bindings.insert(binding('race', { accountId: `acct-${i}`, boundBy: `acct-${i}` }))),
+        );
+        const won = results.filter((r): r is PromiseFulfilledResult<Binding> => r.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        const winner = won[0]?.value;
+        for (const r of results) {
+          if (r.status === 'fulfilled') continue;
+          expect(isYizhengError(r.reason, 'ALREADY_BOUND')).toBe(true);
+          expect((r.reason as { details: { accountId: string } }).details.accountId).toBe(winner?.accountId);
+        }
+        expect(await s.bindings.findByIdentity('default', 'bjca:SFrace')).toEqual(winner);
+      });
+
+      it('lists by account and by organisation, oldest first', async () => {
+        const s = await open();
+        await s.bindings.insert(binding(1, { accountId: 'a', boundAt: new Date(T0 + 2), id: 'x1' }));
+        await s.bindings.insert(binding(2, { accountId: 'a', boundAt: new Date(T0 + 1), id: 'x2' }));
+        await s.bindings.insert(binding(3, { accountId: 'b', boundAt: new Date(T0), id: 'x3' }));
+        await s.bindings.insert(binding(4, { accountId: 'c', organizationId: 'org-2', id: 'x4' }));
+        expect((await s.bindings.listByAccount('a')).map((b) => b.id)).toEqual(['x2', 'x1']);
+        expect((await s.bindings.listByOrganization('org-1')).map((b) => b.id)).toEqual(['x3', 'x2', 'x1']);
+        expect((await s.bindings.listByOrganization('org-2')).map((b) => b.id)).toEqual(['x4']);
+        expect(await s.bindings.listByAccount('nobody')).toEqual([]);
+      });
+
+      it('refreshes certificate facts, guarded by the expected serial', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        now = T0 + DAY;
+        const renewed = facts({ serialNumber: 'SN1-RENEWED', notAfter: new Date(T0 + 700 * DAY), keyId: 'LOCK-0002' });
+        const updated = await s.bindings.updateCertificateFacts(b.id, renewed, 'SN1');
+        expect(updated?.certificate).toEqual(renewed);
+        expect(updated?.updatedAt.getTime()).toBe(T0 + DAY);
+        expect(updated?.boundAt.getTime()).toBe(T0);
+        expect(await s.bindings.findById(b.id)).toEqual(updated);
+
+        const err = await rejectsWith(s.bindings.updateCertificateFacts(b.id, facts(), 'SN1'), 'BINDING_CHANGED');
+        expect(err.details).toMatchObject({ bindingId: b.id, expectedSerial: 'SN1', actualSerial: 'SN1-RENEWED' });
+        expect((await s.bindings.findById(b.id))?.certificate.serialNumber).toBe('SN1-RENEWED');
+
+        const { keyId: _drop, ...noKey } = facts({ serialNumber: 'SN1-FIXED' });
+        const fixed = await s.bindings.updateCertificateFacts(b.id, noKey);
+        expect(fixed?.certificate).toEqual(noKey);
+        expect(await s.bindings.updateCertificateFacts('missing', facts())).toBeNull();
+        expect(await s.bindings.updateCertificateFacts('missing', facts(), 'SN1')).toBeNull();
+      });
+
+      it('sets the admin flag and permissions', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        now = T0 + 5000;
+        const updated = await s.bindings.setPermissions(b.id, { isAdmin: true, permissions: ['z', 'a', 'z'] });
+        expect(updated).toMatchObject({ isAdmin: true, permissions: ['a', 'z'] });
+        expect(updated?.updatedAt.getTime()).toBe(T0 + 5000);
+        expect(await s.bindings.findById(b.id)).toEqual(updated);
+        expect(await s.bindings.setPermissions(b.id, { isAdmin: false, permissions: [] })).toMatchObject({
+          isAdmin: false,
+          permissions: [],
+        });
+        expect(await s.bindings.setPermissions('missing', { isAdmin: true, permissions: [] })).toBeNull();
+        await rejectsWith(s.bindings.setPermissions(b.id, { isAdmin: 'yes' as unknown as boolean, permissions: [] }), 'INVALID_ARGUMENT');
+      });
+
+      it('deletes a binding, freeing its identity for another account', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        expect(await s.bindings.delete(b.id)).toEqual(b);
+        expect(await s.bindings.delete(b.id)).toBeNull();
+        expect(await s.bindings.findById(b.id)).toBeNull();
+        const again = await s.bindings.insert(binding(1, { accountId: 'acct-2' }));
+        expect(again.accountId).toBe('acct-2');
+      });
+
+      it('returns copies: changing a returned binding changes nothing stored', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        b.certificate.notAfter.setTime(0);
+        (b.permissions as string[]).push('hacked');
+        const found = await s.bindings.findById(b.id);
+        expect(found?.certificate.notAfter.getTime()).toBe(T0 + 335 * DAY);
+        expect(found?.permissions).toEqual([]);
+      });
+    });
+
+    describe('listExpiring', () => {
+      async function seed(s: Stores, count: number): Promise<Binding[]> {
+        const all: Binding[] = [];
+        for (let i = 0; i < count; i++) {
+          // Ties on notAfter (every third shares a day) exercise the id tie-break.
+          const notAfter = new Date(T0 + Math.floor(i / 3) * DAY);
+          all.push(await s.bindings.insert(binding(i, { id: `id-${String(i).padStart(3, '0')}`, certificate: facts({ notAfter }) })));
+        }
+        return all;
+      }
+
+      const key = (b: Binding): string => `${b.certificate.notAfter.toISOString()}|${b.id}`;
+
+      it('pages through [after, before) in (notAfter, id) order without gaps or repeats', async () => {
+        const s = await open();
+        const all = await seed(s, 40);
+        const before = new Date(T0 + 10 * DAY); // days 0..9 → 30 bindings
+        const after = new Date(T0 + 2 * DAY); // from day 2 → 24 bindings
+        const expected = all
+          .filter((b) => b.certificate.notAfter < before && b.certificate.notAfter >= after)
+          .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+          .map((b) => b.id);
+        expect(expected).toHaveLength(24);
+        for (const limit of [1, 5, 7, 24, 25, 1000]) {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          let pages = 0;
+          do {
+            const page: Awaited<ReturnType<Stores['bindings']['listExpiring']>> = await s.bindings.listExpiring({ before, after, cursor, limit });
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.items.map((b) => b.id));
+            cursor = page.nextCursor;
+            pages++;
+          } while (cursor !== null && pages < 100);
+          expect(seen, `limit ${limit}`).toEqual(expected);
+          expect(pages).toBe(Math.max(1, Math.ceil(24 / limit)));
+        }
+      });
+
+      it('returns full bindings, an empty last page only when nothing matches, and no cursor at the end', async () => {
+        const s = await open();
+        const all = await seed(s, 6);
+        const page = await s.bindings.listExpiring({ before: new Date(T0 + 100 * DAY), limit: 10 });
+        expect(page.items).toEqual(all);
+        expect(page.nextCursor).toBeNull();
+        expect(await s.bindings.listExpiring({ before: new Date(T0), limit: 10 })).toEqual({ items: [], nextCursor: null });
+      });
+
+      it('keeps its place while bindings are added and removed between pages', async () => {
+        const s = await open();
+        await seed(s, 9);
+        const before = new Date(T0 + 100 * DAY);
+        const first = await s.bindings.listExpiring({ before, limit: 4 });
+        expect(first.items.map((b) => b.id)).toEqual(['id-000', 'id-001', 'id-002', 'id-003']);
+        await s.bindings.delete('id-004');
+        await s.bindings.insert(binding('late', { id: 'id-0000', certificate: facts({ notAfter: new Date(T0) }) })); // before the cursor
+        await s.bindings.insert(binding('new', { id: 'id-0035', certificate: facts({ notAfter: new Date(T0 + DAY) }) })); // after it
+        const rest = await s.bindings.listExpiring({ before, limit: 100, cursor: first.nextCursor });
+        expect(rest.items.map((b) => b.id)).toEqual(['id-0035', 'id-005', 'id-006', 'id-007', 'id-008']);
+      });
+
+      it('rejects bad limits and cursors', async () => {
+        const s = await open();
+        const before = new Date(T0);
+        await rejectsWith(s.bindings.listExpiring({ before, limit: 0 }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.listExpiring({ before, limit: 10_001 }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.listExpiring({ before, limit: 1.5 }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.listExpiring({ before, limit: 10, cursor: 'garbage' }), 'INVALID_ARGUMENT');
+        const audit = await s.audit.list({ limit: 1 });
+        expect(audit.nextCursor).toBeNull();
+      });
+    });
+
+    describe('audit log', () => {
+      it('appends with defaults and lists newest first, filtered and paged', async () => {
+        const s = await open();
+        const e1 = await s.audit.append({ type: 'bind', actorAccountId: 'admin', targetAccountId: 'emp', bindingId: 'b1' });
+        expect(e1.at.getTime()).toBe(T0);
+        expect(e1.id).toMatch(/\S/);
+        now = T0 + 1;
+        const e2 = await s.audit.append({
+          id: 'ev-2',
+          type: 'renew',
+          actorAccountId: 'emp',
+          bindingId: 'b1',
+          certificate: { serialNumber: 'SN2', sha256: 'cd'.repeat(32) },
+          previousSerial: 'SN1',
+          details: { via: 'login', days: 365, nested: { ok: true }, list: [1, 'two'] },
+        });
+        const e3 = await s.audit.append({ type: 'login', actorAccountId: 'other', at: new Date(T0 - DAY) });
+        const e4 = await s.audit.append({ type: 'permissions', actorAccountId: 'admin', bindingId: 'b2' });
+
+        expect((await s.audit.list({ limit: 10 })).items).toEqual([e4, e3, e2, e1]);
+        expect((await s.audit.list({ limit: 10, accountId: 'emp' })).items).toEqual([e2, e1]);
+        expect((await s.audit.list({ limit: 10, accountId: 'admin' })).items).toEqual([e4, e1]);
+        expect((await s.audit.list({ limit: 10, bindingId: 'b1' })).items).toEqual([e2, e1]);
+        expect((await s.audit.list({ limit: 10, bindingId: 'b1', accountId: 'admin' })).items).toEqual([e1]);
+        expect((await s.audit.list({ limit: 10, accountId: 'nobody' })).items).toEqual([]);
+
+        const p1 = await s.audit.list({ limit: 3 });
+        expect(p1.items).toEqual([e4, e3, e2]);
+        const p2 = await s.audit.list({ limit: 3, cursor: p1.nextCursor });
+        expect(p2).toEqual({ items: [e1], nextCursor: null });
+        const q1 = await s.audit.list({ limit: 1, accountId: 'admin' });
+        const q2 = await s.audit.list({ limit: 1, accountId: 'admin', cursor: q1.nextCursor });
+        expect([...q1.items, ...q2.items]).toEqual([e4, e1]);
+        expect(q2.nextCursor).toBeNull();
+      });
+
+      it('stores details as JSON and refuses duplicate ids', async () => {
+        const s = await open();
+        const e = await s.audit.append({ id: 'dup', type: 'bind', actorAccountId: 'a', details: { when: new Date(T0) } });
+        expect(e.details).toEqual({ when: new Date(T0).toISOString() });
+        await rejectsWith(s.audit.append({ id: 'dup', type: 'unbind', actorAccountId: 'a' }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.audit.append({ type: '', actorAccountId: 'a' }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.audit.list({ limit: 5, cursor: 'nope' }), 'INVALID_ARGUMENT');
+        expect((await s.audit.list({ limit: 10 })).items).toEqual([e]);
+      });
+    });
+
+    describe('transactions', () => {
+      it('commits a binding and its audit event together and returns the callback’s value', async () => {
+        const s = await open();
+        const result = await s.transaction(async (tx) => {
+          const b = await tx.bindings.insert(binding(1));
+          await tx.audit.append({ type: 'bind', actorAccountId: 'acct-1', bindingId: b.id });
+          return b.id;
+        });
+        expect((await s.bindings.findById(result))?.accountId).toBe('acct-1');
+        expect((await s.audit.list({ limit: 10, bindingId: result })).items).toHaveLength(1);
+      });
+
+      it('rolls back everything when the callback throws, and rethrows its error', async () => {
+        const s = await open();
+        const boom = new Error('injected failure after both writes');
+        await expect(
+          s.transaction(async (tx) => {
+            await tx.challenges.consume('s1', 'bind');
+            await tx.bindings.insert(binding(1, { id: 'doomed' }));
+            await tx.audit.append({ id: 'ev-doomed', type: 'bind', actorAccountId: 'acct-1', bindingId: 'doomed' });
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        expect(await s.bindings.findById('doomed')).toBeNull();
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).toBeNull();
+        expect((await s.audit.list({ limit: 10 })).items).toEqual([]);
+        // The identity is free and the id reusable: nothing half-written remains.
+        await s.bindings.insert(binding(1, { id: 'doomed', accountId: 'acct-2' }));
+      });
+
+      it('rolls back the binding when the audit append fails', async () => {
+        const s = await open();
+        await s.audit.append({ id: 'taken', type: 'login', actorAccountId: 'x' });
+        await rejectsWith(
+          s.transaction(async (tx) => {
+            await tx.bindings.insert(binding(1, { id: 'b1' }));
+            await tx.audit.append({ id: 'taken', type: 'bind', actorAccountId: 'acct-1', bindingId: 'b1' });
+          }),
+          'INVALID_ARGUMENT',
+        );
+        expect(await s.bindings.findById('b1')).toBeNull();
+        expect((await s.audit.list({ limit: 10 })).items.map((e) => e.id)).toEqual(['taken']);
+      });
+
+      it('restores every step of a failed rebind: unbind, bind to another account, refresh, permissions', async () => {
+        const s = await open();
+        const old = await s.bindings.insert(binding(1, { id: 'old', isAdmin: true, permissions: ['p'] }));
+        const keep = await s.bindings.insert(binding(2, { id: 'keep' }));
+        await s.challenges.put(challenge({ purpose: 'bind' }));
+        await expect(
+          s.transaction(async (tx) => {
+            expect(await tx.challenges.consume('s1', 'bind')).not.toBeNull();
+            await tx.bindings.delete('old');
+            await tx.bindings.insert(binding(1, { id: 'new', accountId: 'acct-9' }));
+            await tx.bindings.updateCertificateFacts('keep', facts({ serialNumber: 'CHANGED' }));
+            await tx.bindings.setPermissions('keep', { isAdmin: true, permissions: ['all'] });
+            await tx.challenges.put(challenge({ sessionId: 's2' }));
+            await tx.audit.append({ type: 'rebind', actorAccountId: 'acct-9', bindingId: 'new', previousSerial: 'SN1' });
+            expect((await tx.bindings.findByIdentity('default', 'bjca:SF1'))?.id).toBe('new');
+            throw new Error('injected');
+          }),
+        ).rejects.toThrow('injected');
+        expect(await s.bindings.findById('old')).toEqual(old);
+        expect(await s.bindings.findById('keep')).toEqual(keep);
+        expect(await s.bindings.findById('new')).toBeNull();
+        expect(await s.challenges.consume('s1', 'bind')).not.toBeNull();
+        expect(await s.challenges.consume('s2', 'login')).toBeNull();
+        expect((await s.audit.list({ limit: 10 })).items).toEqual([]);
+        const page = await s.bindings.listExpiring({ before: new Date(T0 + 1000 * DAY), limit: 10 });
+        expect(page.items.map((b) => b.id).sort()).toEqual(['keep', 'old']);
+      });
+
+      it('stays usable after a caught ALREADY_BOUND or BINDING_CHANGED', async () => {
+        const s = await open();
+        const held = await s.bindings.insert(binding(1));
+        await s.transaction(async (tx) => {
+          const err = await rejectsWith(tx.bindings.insert(binding(1, { accountId: 'acct-2' })), 'ALREADY_BOUND');
+          await rejectsWith(tx.bindings.updateCertificateFacts(held.id, facts(), 'WRONG'), 'BINDING_CHANGED');
+          await tx.audit.append({ id: 'refused', type: 'bind-refused', actorAccountId: 'acct-2', details: { ...err.details } });
+        });
+        expect((await s.audit.list({ limit: 10 })).items[0]?.details).toMatchObject({ accountId: 'acct-1', bindingId: held.id });
+      });
+
+      it('lets exactly one of 50 concurrent bind transactions commit, with exactly one audit event', async () => {
+        const s = await open();
+        const results = await Promise.allSettled(
+          Array.from({ length: 50 }, (_, i) =>
+            s.transaction(async (tx) => {
+              // The event first: the losers must roll it back.
+              await tx.audit.append({ type: 'bind', actorAccountId: `acct-${i}` });
+              return tx.bindings.insert(binding('race', { accountId: `acct-${i}` }));
+            }),
+          ),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected' && isYizhengError(r.reason, 'ALREADY_BOUND'))).toHaveLength(49);
+        const events = (await s.audit.list({ limit: 100 })).items;
+        expect(events).toHaveLength(1);
+        const holder = await s.bindings.findByIdentity('default', 'bjca:SFrace');
+        expect(events[0]?.actorAccountId).toBe(holder?.accountId);
+      });
+
+      it('never shows another caller an uncommitted write', async () => {
+        const s = await open();
+        const inserted = deferred();
+        const release = deferred();
+        const tx = s.transaction(async (t) => {
+          await t.bindings.insert(binding(1, { id: 'pending' }));
+          inserted.resolve();
+          await release.promise;
+          throw new Error('rolled back');
+        });
+        await inserted.promise;
+        const read = s.bindings.findById('pending');
+        release.resolve();
+        await expect(tx).rejects.toThrow('rolled back');
+        expect(await read).toBeNull();
+      });
+
+      it('refuses the outer stores, nested transactions and a finished tx inside or after a transaction', async () => {
+        const s = await open();
+        let leaked: Parameters<Parameters<Stores['transaction']>[0]>[0] | undefined;
+        await s.transaction(async (tx) => {
+          leaked = tx;
+          await rejectsWith(s.bindings.findById('x'), 'INVALID_ARGUMENT');
+          await rejectsWith(s.transaction(async () => undefined), 'INVALID_ARGUMENT');
+          await tx.audit.append({ id: 'inside', type: 'login', actorAccountId: 'a' });
+        });
+        if (leaked === undefined) throw new Error('transaction did not run');
+        await rejectsWith(leaked.audit.append({ type: 'login', actorAccountId: 'a' }), 'INVALID_ARGUMENT');
+        expect((await s.audit.list({ limit: 10 })).items.map((e) => e.id)).toEqual(['inside']);
+      });
+
+      it('runs later calls normally after a failed transaction', async () => {
+        const s = await open();
+        await expect(s.transaction(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
+        await s.bindings.insert(binding(1));
+        expect(await s.transaction(async (tx) => (await tx.bindings.findByIdentity('default', 'bjca:SF1'))?.accountId)).toBe('acct-1');
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('migrates idempotently, keeping data', async () => {
+        const s = await open();
+        await s.bindings.insert(binding(1));
+        await s.migrate();
+        await s.migrate();
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).not.toBeNull();
+      });
+
+      it('refuses calls after close', async () => {
+        const s = await factory({ clock });
+        await s.close();
+        await s.close();
+        await rejectsWith(s.bindings.findById('x'), 'INVALID_ARGUMENT');
+        await rejectsWith(s.transaction(async () => undefined), 'INVALID_ARGUMENT');
+      });
+    });
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Stores: where challenges, bindings and audit events live. Three adapters behind one contract —
+ * memory (tests, demos), SQLite through `node:sqlite`, PostgreSQL through `pg` — each with a unit of
+ * work so a binding change and its audit event commit or roll back together.
+ */
+export type {
+  AuditEvent,
+  AuditEventType,
+  AuditLog,
+  AuditQuery,
+  Binding,
+  BindingPermissions,
+  BindingStore,
+  CertificateFacts,
+  ChallengePurpose,
+  ChallengeStore,
+  ExpiringQuery,
+  NewAuditEvent,
+  NewBinding,
+  Page,
+  PendingChallenge,
+  StoreOptions,
+  StoreSet,
+  Stores,
+} from './types';
+export { DEFAULT_SCOPE, MAX_PAGE_SIZE } from './validate';
+export { createMemoryStores } from './memory';
+export { createSqliteStores, SQLITE_MIGRATIONS, type SqliteStoreOptions } from './sqlite';
+export {
+  createPostgresStores,
+  POSTGRES_MIGRATIONS,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryable,
+  type PostgresQueryResult,
+  type PostgresStoreOptions,
+} from './postgres';

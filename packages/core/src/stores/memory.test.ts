@@ -1,0 +1,4 @@
+import { describeStoreContract } from './contract';
+import { createMemoryStores } from './memory';
+
+describeStoreContract('memory', (options) => createMemoryStores(options));

@@ -1,0 +1,166 @@
+/**
+ * The store contract against a real PostgreSQL server: DATABASE_URL, or the URL scripts/postgres.sh
+ * wrote to .tools/pg/url. Each test gets a fresh schema, dropped afterwards. Under CI (CI=true) a
+ * missing or unreachable server fails the run instead of skipping it.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../test-utils/vectors';
+import { isYizhengError } from '../errors/index';
+import { describeStoreContract } from './contract';
+import { createPostgresStores } from './postgres';
+import type { StoreOptions, Stores } from './types';
+
+const urlFile = join(REPO_ROOT, '.tools/pg/url');
+const explicit = process.env['DATABASE_URL'] || undefined;
+const url = explicit ?? (existsSync(urlFile) ? readFileSync(urlFile, 'utf8').trim() : undefined);
+const ci = process.env['CI'] === 'true';
+
+async function reachable(connectionString: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const problem = url === undefined ? 'no DATABASE_URL and no .tools/pg/url' : await reachable(url);
+if (problem !== null) {
+  const why = `PostgreSQL store tests need a server (${problem}): run \`bash scripts/postgres.sh\` or set DATABASE_URL`;
+  // An explicit DATABASE_URL that does not answer is an error everywhere; CI must never skip.
+  if (ci || explicit !== undefined) throw new Error(why);
+  console.warn(`[yizheng] ${why}. SKIPPED.`);
+}
+const enabled = problem === null && url !== undefined;
+
+const pool = enabled ? new pg.Pool({ connectionString: url, max: 10 }) : null;
+afterAll(async () => {
+  await pool?.end();
+});
+
+const schemaName = (): string => `yz_test_${randomBytes(6).toString('hex')}`;
+
+async function freshStores(options: StoreOptions): Promise<Stores> {
+  if (pool === null) throw new Error('no pool');
+  const schema = schemaName();
+  const stores = createPostgresStores({ ...options, pool, schema });
+  await stores.migrate();
+  return {
+    ...stores,
+    async close() {
+      await stores.close();
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  };
+}
+
+if (enabled) describeStoreContract('postgres', freshStores);
+
+const facts = {
+  serialNumber: '01',
+  sha256: 'ab',
+  subjectDn: 'CN=x',
+  issuerDn: 'CN=ca',
+  notBefore: new Date(0),
+  notAfter: new Date(86_400_000),
+};
+const binding = (accountId: string) => ({
+  identityKey: 'huixin:91350200556207664B',
+  providerId: 'huixin',
+  accountId,
+  organizationId: 'o1',
+  enterpriseCode: '91350200556207664B',
+  entityName: '示例公司',
+  certificate: facts,
+  boundBy: accountId,
+});
+
+describe.skipIf(!enabled)('postgres adapter', () => {
+  it('binds once across separate pools (as separate processes would), on several connections at once', async () => {
+    if (url === undefined || pool === null) throw new Error('unreachable');
+    const schema = schemaName();
+    const pools = [new pg.Pool({ connectionString: url, max: 5 }), new pg.Pool({ connectionString: url, max: 5 })];
+    const stores = pools.map((p) => createPostgresStores({ pool: p, schema }));
+    try {
+      // Concurrent migrations serialise on an advisory lock.
+      await Promise.all([...stores, ...stores].map((s) => s.migrate()));
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          stores[i % 2]?.transaction(async (tx) => {
+            await tx.audit.append({ type: 'bind', actorAccountId: `a${i}` });
+            await new Promise((r) => setTimeout(r, 2));
+            return tx.bindings.insert(binding(`a${i}`));
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected' && isYizhengError(r.reason, 'ALREADY_BOUND'))).toHaveLength(39);
+      expect(pools.every((p) => p.totalCount > 1)).toBe(true);
+      expect((await stores[0]?.audit.list({ limit: 100 }))?.items).toHaveLength(1);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+
+  it('makes and ends its own pool from a connection string, lazily', async () => {
+    if (url === undefined || pool === null) throw new Error('unreachable');
+    const schema = schemaName();
+    const unused = createPostgresStores({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+    await unused.close();
+    const stores = createPostgresStores({ connectionString: url, schema, poolSize: 3 });
+    try {
+      await stores.migrate();
+      const b = await stores.bindings.insert(binding('a1'));
+      expect(await stores.bindings.findById(b.id)).toEqual(b);
+      const versions = await pool.query(`SELECT version FROM "${schema}".yizheng_schema_migrations`);
+      expect(versions.rows).toEqual([{ version: 1 }]);
+    } finally {
+      await stores.close();
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+
+  it('uses the expiry index for keyset pages', async () => {
+    if (pool === null) throw new Error('unreachable');
+    const schema = schemaName();
+    const stores = createPostgresStores({ pool, schema });
+    try {
+      await stores.migrate();
+      const client = await pool.connect();
+      try {
+        await client.query(
+          `INSERT INTO "${schema}".yizheng_bindings SELECT 'id-' || i, 'default', 'k' || i, 'p', 'a' || i, 'o', 'c', 'n', 's', 'h',
+             'CN=s', 'CN=i', now(), now() + (i % 1000) * interval '1 day', NULL, false, '{}', now(), 'a', now()
+           FROM generate_series(1, 20000) AS i`,
+        );
+        await client.query(`ANALYZE "${schema}".yizheng_bindings`);
+        const plan = await client.query(
+          `EXPLAIN SELECT * FROM "${schema}".yizheng_bindings WHERE (not_after, id) > (now() + interval '100 days', 'x'::text COLLATE "C")
+             AND (NULL::timestamptz IS NULL OR not_after >= NULL::timestamptz) AND not_after < now() + interval '900 days'
+           ORDER BY not_after, id LIMIT 1001`,
+        );
+        const text = plan.rows.map((r: Record<string, string>) => Object.values(r).join('')).join('\n');
+        expect(text, text).toMatch(/Index (Only )?Scan using yizheng_bindings_expiry/);
+        expect(text).not.toMatch(/Sort/);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+
+  it('refuses a schema name it would have to quote', () => {
+    if (pool === null) throw new Error('unreachable');
+    expect(() => createPostgresStores({ pool, schema: 'bad"; DROP' })).toThrow(/schema/);
+  });
+});

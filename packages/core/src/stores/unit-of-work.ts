@@ -1,0 +1,188 @@
+/**
+ * The pieces every adapter's unit of work is made of: a gate that serialises work on one connection
+ * (or one in-memory state) and recognises calls made from inside a transaction, a scope that a
+ * transaction's stores check before each call, and the plumbing that turns synchronous store
+ * implementations (memory, node:sqlite) into the async contracts.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { YizhengError } from '../errors/index';
+import type { AuditLog, BindingStore, ChallengeStore, StoreSet, Stores } from './types';
+
+/**
+ * Serialises work (a promise-chain mutex) and marks the async context of a running transaction, so a
+ * call on the outer stores from inside `transaction()` fails fast instead of deadlocking on the mutex
+ * (SQLite, memory) or silently running outside the transaction (PostgreSQL).
+ */
+export class Gate {
+  readonly #inside = new AsyncLocalStorage<true>();
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** Rejects calls made from inside one of this gate's transactions. */
+  assertOutside(what: string): void {
+    if (this.#inside.getStore() === true) {
+      throw new YizhengError('INVALID_ARGUMENT', {
+        reason: `${what} was called on the stores from inside their own transaction(): use the tx argument`,
+      });
+    }
+  }
+
+  /** Runs `fn` after everything queued before it has settled; later calls wait for it. */
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.#tail.then(() => fn());
+    this.#tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Runs `fn` marked as inside a transaction of this gate. */
+  inside<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#inside.run(true, fn);
+  }
+}
+
+/** The lifetime of one transaction: its stores refuse to work once it has settled. */
+export class TxScope {
+  #open = true;
+
+  /** Throws when the transaction has already committed or rolled back. */
+  check(): void {
+    if (!this.#open) {
+      throw new YizhengError('INVALID_ARGUMENT', {
+        reason: 'a transaction’s stores were used after the transaction had finished',
+      });
+    }
+  }
+
+  /** Ends the scope. */
+  close(): void {
+    this.#open = false;
+  }
+}
+
+/** Runs one store call: directly, under the gate, or inside a transaction's scope. */
+export type Runner = <T>(what: string, fn: () => T | Promise<T>) => Promise<T>;
+
+/** An async store contract with each method allowed to return its result directly. */
+export type Direct<S> = {
+  [K in keyof S]: S[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R | Promise<R> : never;
+};
+
+/** The three store implementations an adapter provides, possibly synchronous. */
+export interface DirectStoreSet {
+  /** Challenge store implementation. */
+  readonly challenges: Direct<ChallengeStore>;
+  /** Binding store implementation. */
+  readonly bindings: Direct<BindingStore>;
+  /** Audit log implementation. */
+  readonly audit: Direct<AuditLog>;
+}
+
+type AnyMethod = (...args: unknown[]) => unknown;
+
+function wrap<S>(name: string, impl: Direct<S>, run: Runner): S {
+  const source = impl as unknown as Record<string, AnyMethod>;
+  const out: Record<string, AnyMethod> = {};
+  let proto: object | null = impl as object;
+  const keys = new Set<string>();
+  while (proto !== null && proto !== Object.prototype) {
+    for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor') keys.add(key);
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  for (const key of keys) {
+    const method = source[key];
+    if (typeof method !== 'function' || key.startsWith('_')) continue;
+    out[key] = (...args: unknown[]) => run(`${name}.${key}`, () => method.apply(impl, args));
+  }
+  return Object.freeze(out) as unknown as S;
+}
+
+/** Async stores over direct implementations, every call going through `run`. */
+export function wrapStoreSet(impl: DirectStoreSet, run: Runner): StoreSet {
+  return Object.freeze({
+    challenges: wrap<ChallengeStore>('challenges', impl.challenges, run),
+    bindings: wrap<BindingStore>('bindings', impl.bindings, run),
+    audit: wrap<AuditLog>('audit', impl.audit, run),
+  });
+}
+
+/** How a single-connection engine (memory, node:sqlite) begins, commits and rolls back. */
+export interface SyncEngine {
+  /** Which adapter. */
+  readonly kind: Stores['kind'];
+  /** The store implementations, all synchronous. */
+  readonly impl: DirectStoreSet;
+  /** Starts a transaction. */
+  begin(): void;
+  /** Commits it. */
+  commit(): void;
+  /** Rolls it back; must not throw when there is nothing to roll back. */
+  rollback(): void;
+  /** Runs one call outside a transaction atomically. */
+  single<T>(fn: () => T): T;
+  /** Creates or upgrades the schema. */
+  migrate(): void;
+  /** Releases the connection. */
+  close(): void;
+}
+
+/**
+ * Stores over one synchronous connection. Every call, and every transaction as a whole, runs alone:
+ * a transaction holds the gate from BEGIN to COMMIT while its callback awaits, and calls from other
+ * async callers queue behind it, so they never run inside someone else's open transaction. Stores
+ * that share a database (two connections to one SQLite file) should share one gate.
+ */
+export function syncStores(engine: SyncEngine, gate: Gate = new Gate()): Stores {
+  let closed = false;
+  const assertOpen = (): void => {
+    if (closed) throw new YizhengError('INVALID_ARGUMENT', { reason: 'the stores have been closed' });
+  };
+  // async: a refusal becomes a rejection; the checks still run synchronously, in the caller's context.
+  const outside: Runner = async <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
+    gate.assertOutside(what);
+    assertOpen();
+    return gate.exclusive(() => engine.single(fn));
+  };
+  const base = wrapStoreSet(engine.impl, outside);
+
+  return Object.freeze({
+    kind: engine.kind,
+    ...base,
+    async transaction<T>(fn: (tx: StoreSet) => Promise<T>): Promise<T> {
+      gate.assertOutside('transaction');
+      assertOpen();
+      return gate.exclusive(async () => {
+        assertOpen();
+        const scope = new TxScope();
+        const tx = wrapStoreSet(engine.impl, async (_what, call) => {
+          scope.check();
+          return call();
+        });
+        engine.begin();
+        let result: T;
+        try {
+          result = await gate.inside(() => fn(tx));
+          scope.close();
+          engine.commit();
+        } catch (err) {
+          scope.close();
+          engine.rollback();
+          throw err;
+        }
+        return result;
+      });
+    },
+    async migrate(): Promise<void> {
+      gate.assertOutside('migrate');
+      assertOpen();
+      await gate.exclusive(() => engine.migrate());
+    },
+    async close(): Promise<void> {
+      gate.assertOutside('close');
+      if (closed) return;
+      closed = true;
+      await gate.exclusive(() => engine.close());
+    },
+  });
+}

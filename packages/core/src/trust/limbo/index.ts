@@ -1,0 +1,16 @@
+/**
+ * The x509-limbo conformance harness (development tool; not part of the package API).
+ *
+ * @module
+ */
+export {
+  LIMBO_DOCUMENTED_CHOICES,
+  LIMBO_SKIPS,
+  defaultLimboPath,
+  formatLimboReport,
+  runLimbo,
+  type LimboCase,
+  type LimboCaseResult,
+  type LimboCounts,
+  type LimboReport,
+} from './run-limbo';

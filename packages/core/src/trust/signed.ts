@@ -1,0 +1,75 @@
+/**
+ * Verifies the signature on a CRL or an OCSP response (a DER "to be signed" part, an
+ * AlgorithmIdentifier and a BIT STRING) with a certificate's key, through the crypto module's
+ * {@link verifySignature}. Certificates themselves go through {@link verifyCertificateSignature}.
+ */
+import { DerError, DerReader, Tag } from '../asn1/der';
+import { checkNull, decodeOid } from '../asn1/decode';
+import type { Certificate } from '../cert/index';
+import { verifySignature, type SignatureHash } from '../crypto/index';
+import { isYizhengError } from '../errors/index';
+
+/** An AlgorithmIdentifier read from DER. */
+export interface AlgorithmIdentifier {
+  /** The algorithm OID. */
+  readonly oid: string;
+  /** The parameters' DER when present and not NULL. */
+  readonly parameters?: Uint8Array | undefined;
+}
+
+/** Reads the AlgorithmIdentifier SEQUENCE that is the reader's current TLV (NULL parameters dropped). */
+export function readAlgorithmIdentifier(r: DerReader): AlgorithmIdentifier {
+  const b = r.bytes;
+  if (r.tag !== Tag.SEQUENCE) throw new DerError('AlgorithmIdentifier must be a SEQUENCE', r.start);
+  r.enter();
+  r.expect(Tag.OID, 'algorithm');
+  const oid = decodeOid(b, r.contentStart, r.contentEnd);
+  let parameters: Uint8Array | undefined;
+  if (!r.done) {
+    const tag = r.next();
+    if (tag === Tag.NULL) checkNull(r.contentStart, r.contentEnd);
+    else parameters = b.slice(r.start, r.contentEnd);
+  }
+  r.leave('AlgorithmIdentifier');
+  return { oid, parameters };
+}
+
+type Scheme = { readonly hash: SignatureHash; readonly format: 'raw' | 'der' };
+
+const SCHEMES: ReadonlyMap<string, Scheme> = new Map<string, Scheme>([
+  ['1.2.840.113549.1.1.5', { hash: 'sha1', format: 'raw' }],
+  ['1.2.840.113549.1.1.11', { hash: 'sha256', format: 'raw' }],
+  ['1.2.840.113549.1.1.12', { hash: 'sha384', format: 'raw' }],
+  ['1.2.840.113549.1.1.13', { hash: 'sha512', format: 'raw' }],
+  ['1.2.840.10045.4.1', { hash: 'sha1', format: 'der' }],
+  ['1.2.840.10045.4.3.2', { hash: 'sha256', format: 'der' }],
+  ['1.2.840.10045.4.3.3', { hash: 'sha384', format: 'der' }],
+  ['1.2.840.10045.4.3.4', { hash: 'sha512', format: 'der' }],
+  ['1.2.156.10197.1.501', { hash: 'sm3', format: 'der' }],
+]);
+
+/** Outcome of {@link verifySignedData}: valid, invalid, or a reason it could not be checked. */
+export type SignedDataOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Verifies `signature` over `tbs` with `signer`'s public key and `algorithm`: the RSA PKCS#1 v1.5,
+ * ECDSA and SM2-with-SM3 (default user id) algorithms. RSASSA-PSS and anything else are reported as
+ * unsupported (a failed outcome, never an exception).
+ */
+export function verifySignedData(
+  signer: Certificate,
+  algorithm: AlgorithmIdentifier,
+  tbs: Uint8Array,
+  signature: Uint8Array,
+): SignedDataOutcome {
+  const scheme = SCHEMES.get(algorithm.oid);
+  if (scheme === undefined) return { ok: false, reason: `unsupported signature algorithm ${algorithm.oid}` };
+  if (algorithm.parameters !== undefined) return { ok: false, reason: `unexpected parameters for ${algorithm.oid}` };
+  try {
+    const ok = verifySignature({ publicKey: signer.publicKey, data: tbs, signature, hash: scheme.hash, format: scheme.format });
+    return ok ? { ok: true } : { ok: false, reason: 'the signature does not verify' };
+  } catch (e) {
+    if (isYizhengError(e)) return { ok: false, reason: e.localizedMessage('en') };
+    throw e;
+  }
+}
