@@ -1,18 +1,13 @@
+import { CLIENT_ERROR_CATALOGUE } from './catalogue-client';
+import type { ErrorEntry } from './error-class';
+
 /**
  * Every error a Yizheng user can meet, by stable code. The code is the contract: it never changes
  * meaning once published. Messages take `{name}` placeholders filled from the error's details.
  * Chinese wording follows what platform support desks already tell users (DOMAIN.md §8).
  */
-export interface ErrorEntry {
-  /** zh-CN message template. */
-  readonly zh: string;
-  /** English message template. */
-  readonly en: string;
-  /** What the user or the integrating developer should do next, in both languages. */
-  readonly remedy: { readonly zh: string; readonly en: string };
-}
-
 export const ERROR_CATALOGUE = {
+  ...CLIENT_ERROR_CATALOGUE,
   INVALID_ARGUMENT: {
     zh: '参数无效：{reason}',
     en: 'Invalid argument: {reason}',

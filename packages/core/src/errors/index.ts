@@ -1,2 +1,3 @@
-export { ERROR_CATALOGUE, ERROR_CODES, type ErrorEntry, type YizhengErrorCode } from './catalogue';
-export { YizhengError, isYizhengError, type ErrorDetails, type Locale } from './yizheng-error';
+export { ERROR_CATALOGUE, ERROR_CODES, type YizhengErrorCode } from './catalogue';
+export { CLIENT_ERROR_CATALOGUE, type ClientErrorCode } from './catalogue-client';
+export { YizhengError, isYizhengError, type ErrorDetails, type ErrorEntry, type ErrorJson, type Locale } from './yizheng-error';

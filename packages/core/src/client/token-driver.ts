@@ -1,0 +1,78 @@
+/**
+ * The contract between a login page and whatever reaches the user's key: a vendor's local client
+ * (BJCA XTX, CFCA CryptoKit, a GM/T 0020 SOF service), the PKCS#11 loopback bridge, or the software
+ * token for development. The page only moves base64 and text; no ASN.1 happens here.
+ */
+
+/** How a signature is encoded, as the server's `verifySignature` names it. */
+export type TokenSignatureFormat = 'der' | 'raw' | 'skf' | 'cms';
+
+/** A certificate on a key, as a driver lists it. */
+export interface TokenCertificate {
+  /** The driver's id for the certificate (e.g. the SOF certId / container name); pass it back to `login` and `sign`. */
+  readonly id: string;
+  /** What to show the user: the key's label or the certificate's CN. */
+  readonly label: string;
+  /** The signing certificate, base64 DER. */
+  readonly certificate: string;
+  /** The paired encryption certificate (Chinese SM2 keys hold two), base64 DER, when the driver can read it. */
+  readonly encryptionCertificate?: string;
+  /** The provider id the driver belongs to (e.g. `bjca`): the token's `provider` hint. */
+  readonly provider?: string;
+  /** The key's own id (CA锁ID / token serial), when known. */
+  readonly keyId?: string;
+}
+
+/** What is known about a PIN's remaining tries (DOMAIN.md §6). */
+export interface PinStatus {
+  /** Tries left when known exactly, else `null`. */
+  readonly remaining: number | null;
+  /** `exact` from a counter, `flags` inferred from PKCS#11 flags, `unknown` when nothing is reported. */
+  readonly source: 'exact' | 'flags' | 'unknown';
+  /** One more wrong PIN locks the key. */
+  readonly finalTry: boolean;
+  /** The PIN is locked. */
+  readonly locked: boolean;
+  /** A default or expired PIN that must be changed first (seed 002). */
+  readonly mustChange: boolean;
+}
+
+/** A signature as the page posts it. */
+export interface TokenSignature {
+  /** The signature, base64. */
+  readonly signature: string;
+  /** Its encoding, for the token's `signatureFormat`. */
+  readonly format: TokenSignatureFormat;
+}
+
+/** Something that happened to the keys. */
+export type TokenEvent =
+  | { readonly type: 'inserted'; readonly keyId?: string }
+  | { readonly type: 'removed'; readonly keyId?: string };
+
+/**
+ * A way from the page to the user's key. Every failure is a `YizhengError` with one of the client
+ * codes: `CLIENT_NOT_RUNNING`, `CLIENT_PROTOCOL_ERROR`, `TOKEN_NOT_PRESENT`, `CERT_NOT_FOUND`,
+ * `PIN_INCORRECT` (details: a {@link PinStatus}), `PIN_LOCKED`, `PIN_LEN_RANGE`, `PIN_MUST_CHANGE`,
+ * `DEVICE_REMOVED`, `USER_CANCELLED`, `MECHANISM_UNSUPPORTED`.
+ */
+export interface TokenDriver {
+  /** Stable driver id, e.g. `bjca-xtx`, `pkcs11-bridge`, `software`. */
+  readonly id: string;
+  /** The certificates on the inserted keys (signing certificates, each with its encryption pair when known). */
+  listCertificates(): Promise<TokenCertificate[]>;
+  /** Logs in to the key holding `certId`. A wrong PIN rejects with `PIN_INCORRECT` carrying the PIN status. */
+  login(certId: string, pin: string): Promise<void>;
+  /** Signs the exact bytes of `text` (the server's challenge text) with the certificate's key. */
+  sign(certId: string, text: string): Promise<TokenSignature>;
+  /** The PIN's remaining tries, when the key can tell without a login attempt. */
+  getPinStatus?(certId: string): Promise<PinStatus>;
+  /** Changes the PIN (seed 002: a new key's default PIN must be changed at once). */
+  changePin?(certId: string, oldPin: string, newPin: string): Promise<void>;
+  /** Logs out of the key. */
+  logout?(certId: string): Promise<void>;
+  /** Subscribes to key insertion and removal; returns the unsubscribe function. */
+  onEvent?(listener: (event: TokenEvent) => void): () => void;
+  /** Releases connections. */
+  close?(): Promise<void>;
+}

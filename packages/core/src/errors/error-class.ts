@@ -1,0 +1,103 @@
+/**
+ * The shape every Yizheng error has, built over a message catalogue. The server's `YizhengError`
+ * uses the full catalogue; the page's (in `@yizheng/core/client`) only the codes a page can meet, so
+ * the browser bundle stays small. Both are named `YizhengError`, and {@link isYizhengError} accepts
+ * either.
+ */
+
+/** Locales Yizheng speaks. zh-CN is the default: the people at the keyboard are Chinese suppliers. */
+export type Locale = 'zh-CN' | 'en';
+
+/** Machine-readable facts about an error; message placeholders are filled from them. */
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+/** A catalogue entry: both messages (with `{name}` placeholders) and the remedy. */
+export interface ErrorEntry {
+  /** zh-CN message template. */
+  readonly zh: string;
+  /** English message template. */
+  readonly en: string;
+  /** What the user or the integrating developer should do next, in both languages. */
+  readonly remedy: { readonly zh: string; readonly en: string };
+}
+
+/** The plain object a Yizheng error serialises to. */
+export interface ErrorJson<Code extends string> {
+  /** The stable code. */
+  readonly code: Code;
+  /** The message in both languages. */
+  readonly message: { readonly 'zh-CN': string; readonly en: string };
+  /** The remedy in both languages. */
+  readonly remedy: { readonly 'zh-CN': string; readonly en: string };
+  /** The details. */
+  readonly details: ErrorDetails;
+}
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+function fill(template: string, details: ErrorDetails): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = details[name];
+    if (value === undefined || value === null) return whole;
+    return value instanceof Date ? value.toISOString() : String(value);
+  });
+}
+
+/** @internal Builds the error class for a catalogue (see the module comment). */
+export function createErrorClass<Code extends string>(catalogue: Readonly<Record<Code, ErrorEntry>>) {
+  return class YizhengErrorBase extends Error {
+    override readonly name = 'YizhengError';
+    /** The stable, documented code. */
+    readonly code: Code;
+    /** Facts about the error, frozen. */
+    readonly details: ErrorDetails;
+    /** The locale of `message`. */
+    readonly locale: Locale;
+
+    constructor(code: Code, details: ErrorDetails = {}, options: { locale?: Locale; cause?: unknown } = {}) {
+      const locale = options.locale ?? 'zh-CN';
+      const entry = catalogue[code];
+      super(fill(locale === 'en' ? entry.en : entry.zh, details), { cause: options.cause });
+      this.code = code;
+      this.details = Object.freeze({ ...details });
+      this.locale = locale;
+    }
+
+    /** The message in the given locale. */
+    localizedMessage(locale: Locale): string {
+      const entry = catalogue[this.code];
+      return fill(locale === 'en' ? entry.en : entry.zh, this.details);
+    }
+
+    /** What to do next, in the error's locale. */
+    get remedy(): string {
+      return this.localizedRemedy(this.locale);
+    }
+
+    /** What to do next, in the given locale. */
+    localizedRemedy(locale: Locale): string {
+      const entry = catalogue[this.code];
+      return fill(locale === 'en' ? entry.remedy.en : entry.remedy.zh, this.details);
+    }
+
+    /** A plain object safe to send to a page or a log: code, both messages, remedy, details. */
+    toJSON(): ErrorJson<Code> {
+      return {
+        code: this.code,
+        message: { 'zh-CN': this.localizedMessage('zh-CN'), en: this.localizedMessage('en') },
+        remedy: { 'zh-CN': this.localizedRemedy('zh-CN'), en: this.localizedRemedy('en') },
+        details: this.details,
+      };
+    }
+  };
+}
+
+/**
+ * @internal True when `value` is a Yizheng error from any entry or bundle copy (the server's and the
+ * page's classes differ, so `instanceof` alone would miss one), optionally with the given code.
+ */
+export function hasYizhengErrorShape(value: unknown, code?: string): boolean {
+  if (!(value instanceof Error) || value.name !== 'YizhengError') return false;
+  const v = value as { code?: unknown };
+  return typeof v.code === 'string' && (code === undefined || v.code === code);
+}
