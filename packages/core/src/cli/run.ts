@@ -3,9 +3,11 @@
  * a stack trace: exit 1 for invalid input (a YizhengError), 2 for a wrong command line.
  */
 import { parseArgs } from 'node:util';
+import type { SignatureFormat } from '../crypto/index';
 import { isYizhengError, YizhengError, type Locale } from '../errors/index';
 import { runCode, runCompare } from './code';
 import { inspectCertificates } from './inspect';
+import { checkChain, checkSignature, signatureFromFile, type CheckOutcome } from './verify';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io';
 
 /** Largest input the CLI reads: a bundle of 16 certificates of 64 KiB each, as PEM. */
@@ -18,6 +20,12 @@ const USAGE = `用法 / Usage:
       校验企业代码 / validate an enterprise code (USCC, organisation code, registration number)
   yizheng code compare <a> <b> [--json] [--lang zh-CN|en]
       比较两个企业代码是否为同一主体 / do two codes identify the same entity?
+  yizheng verify-signature --cert <file> --data <file> --signature <file|base64>
+                           [--format auto|der|raw|skf|cms] [--sm2-user-id <id>] [--json]
+      验证签名 / verify a signature (exit 0 valid, 1 invalid)
+  yizheng verify-chain <leaf> --anchor <file>... [--intermediate <file>...] [--crl <file>...]
+                       [--at <ISO time>] [--json]
+      验证证书链（离线，仅使用给出的CRL）/ validate a certificate chain (offline)
   yizheng --version | --help
 
 Exit: 0 success, 1 invalid input, 2 usage.`;
@@ -30,18 +38,11 @@ interface Common {
 }
 
 function parseCommon(args: string[]): Common {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: 'boolean' }, now: { type: 'string' }, lang: { type: 'string' } },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = usage(() => parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, now: { type: 'string' }, lang: { type: 'string' } },
+  }));
   const lang = values.lang ?? 'zh-CN';
   if (lang !== 'zh-CN' && lang !== 'zh' && lang !== 'en') throw new UsageError(`--lang must be zh-CN or en, not "${lang}"`);
   const now = values.now === undefined ? new Date() : new Date(values.now);
@@ -86,7 +87,86 @@ async function dispatch(argv: string[], io: CliIo, version: string): Promise<num
     io.stdout(`${r.output}\n`);
     return r.ok ? EXIT_OK : EXIT_INVALID;
   }
+  if (command === 'verify-signature') return verifySignatureCommand(rest, io);
+  if (command === 'verify-chain') return verifyChainCommand(rest, io);
   throw new UsageError(`unknown command "${command}"`);
+}
+
+const FORMATS: readonly SignatureFormat[] = ['auto', 'der', 'raw', 'skf', 'cms'];
+
+/** Runs a parser, turning its complaints into usage errors (exit 2). */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function print(io: CliIo, outcome: CheckOutcome, json: boolean): number {
+  io.stdout(`${json ? JSON.stringify(outcome.json, null, 2) : outcome.text}\n`);
+  return outcome.ok ? EXIT_OK : EXIT_INVALID;
+}
+
+async function verifySignatureCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' }, lang: { type: 'string' }, cert: { type: 'string' }, data: { type: 'string' },
+      signature: { type: 'string' }, format: { type: 'string' }, 'sm2-user-id': { type: 'string' },
+    },
+  }));
+  if (positionals.length > 0) throw new UsageError('verify-signature takes options only');
+  if (values.cert === undefined || values.data === undefined || values.signature === undefined) {
+    throw new UsageError('verify-signature needs --cert, --data and --signature');
+  }
+  const format = (values.format ?? 'auto') as SignatureFormat;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  const signatureArg = values.signature;
+  // A path that exists is read; anything else is the base64 signature itself.
+  const signature = await io.readFile(signatureArg, MAX_INPUT).then(signatureFromFile, (err: unknown) => {
+    if (isYizhengError(err, 'FILE_UNREADABLE') && err.details['reason'] === 'ENOENT') return signatureArg;
+    throw err;
+  });
+  const outcome = checkSignature(
+    {
+      certificate: await readInput(io, values.cert),
+      data: await io.readFile(values.data, MAX_INPUT),
+      signature,
+      format,
+      ...(values['sm2-user-id'] !== undefined && { sm2UserId: values['sm2-user-id'] }),
+    },
+    values.lang === 'en' ? 'en' : 'zh-CN',
+  );
+  return print(io, outcome, values.json ?? false);
+}
+
+async function verifyChainCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' }, lang: { type: 'string' }, at: { type: 'string' },
+      anchor: { type: 'string', multiple: true }, intermediate: { type: 'string', multiple: true }, crl: { type: 'string', multiple: true },
+    },
+  }));
+  if (positionals.length !== 1) throw new UsageError('verify-chain takes exactly one leaf certificate');
+  if (!values.anchor || values.anchor.length === 0) throw new UsageError('verify-chain needs at least one --anchor');
+  const at = values.at === undefined ? new Date() : new Date(values.at);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--at must be an ISO 8601 time, not "${values.at}"`);
+  const read = (files: string[] | undefined) => Promise.all((files ?? []).map((f) => readInput(io, f)));
+  const outcome = await checkChain(
+    {
+      leaf: await readInput(io, positionals[0] as string),
+      anchors: await read(values.anchor),
+      intermediates: await read(values.intermediate),
+      crls: await read(values.crl),
+      at,
+    },
+    values.lang === 'en' ? 'en' : 'zh-CN',
+  );
+  return print(io, outcome, values.json ?? false);
 }
 
 /** The language of error messages, read before full parsing so even a usage error can honour it. */
