@@ -27,7 +27,7 @@ describe.skipIf(!built)('built @yizheng/core', () => {
     const esm = (await import(join(CORE, root.import.default))) as Record<string, unknown>;
     const cjs = createRequire(import.meta.url)(join(CORE, root.require.default)) as Record<string, unknown>;
     expect(Object.keys(cjs).sort()).toEqual(Object.keys(esm).sort());
-    for (const name of ['parseCertificate', 'validateEnterpriseCode', 'compareEnterpriseCodes', 'assessExpiry', 'YizhengError']) {
+    for (const name of ['parseCertificate', 'validateEnterpriseCode', 'compareEnterpriseCodes', 'assessExpiry', 'YizhengError', 'verifySignature', 'validateCertificatePath', 'issueChallenge', 'verifyLogin', 'bindCertificate', 'createSqliteStores']) {
       expect(typeof esm[name], name).toBe('function');
     }
   });

@@ -10,6 +10,7 @@ export * from './providers/index';
 export * from './codes/index';
 export * from './expiry/index';
 export * from './identity/index';
+export * from './crypto/index';
 export * from './stores/index';
 export * from './trust/index';
 export * from './login/index';
