@@ -9,7 +9,7 @@ import type { YizhengContext } from '../login/context';
 import { certificateFacts, findBinding } from '../login/verify-login';
 import { verifyToken, type TokenRequest } from '../login/verify-token';
 import type { Binding } from '../stores/index';
-import { deriveIdentityKey, enterpriseCodeOf } from './identity-key';
+import { enterpriseCodeOf } from './identity-key';
 import { maskAccountId } from './mask';
 
 /** Who is acting, as the platform's own session knows them. */
@@ -89,7 +89,8 @@ export async function bindCertificate(request: BindRequest, context: YizhengCont
     accountCode: request.target.enterpriseCode,
     provider: { name: provider.info.names, hotline: provider.info.support.map((s) => s.phone) },
   });
-  const identityKey = deriveIdentityKey(provider.info.id, identity, certificate);
+  if (verified.identityKey instanceof Error) throw verified.identityKey;
+  const identityKey = verified.identityKey;
   const existing = await findBinding(identityKey, context);
   if (existing) throw alreadyBound(existing);
   try {

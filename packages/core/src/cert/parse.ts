@@ -12,6 +12,11 @@ import { decodeCertificateInput, type CertificateInput } from './input';
 export const DEFAULT_CERTIFICATE_CACHE_SIZE = 1000;
 
 const cache = new LruCache<Certificate>(DEFAULT_CERTIFICATE_CACHE_SIZE);
+// Logins post the same base64 certificate again and again: remembering the text itself skips the
+// base64 decoding and hashing. Small, because its keys are whole certificates.
+const TEXT_CACHE_SIZE = 256;
+const textCache = new LruCache<Certificate>(TEXT_CACHE_SIZE);
+const MAX_CACHED_TEXT = 16 * 1024;
 
 function parseDer(bytes: Uint8Array): Certificate {
   // One-shot crypto.hash is several times faster than createHash().update().digest() for 1 KiB.
@@ -57,10 +62,18 @@ function toYizhengError(e: unknown): YizhengError {
  *   a string nor bytes. Never any other error.
  */
 export function parseCertificate(input: CertificateInput): Certificate {
+  const byText = typeof input === 'string' && input.length <= MAX_CACHED_TEXT;
+  if (byText) {
+    const hit = textCache.get(input);
+    // Only while the main cache still holds it (touching it there), so its LRU order stays the truth.
+    if (hit !== undefined && cache.get(hit.sha256) === hit) return hit;
+  }
   try {
     const [first] = decodeCertificateInput(input);
     if (first === undefined) throw new YizhengError('CERT_MALFORMED', { reason: 'no certificate' });
-    return parseDer(first);
+    const cert = parseDer(first);
+    if (byText) textCache.set(input, cert);
+    return cert;
   } catch (e) {
     throw toYizhengError(e);
   }
@@ -83,6 +96,7 @@ export function parseCertificates(input: CertificateInput): Certificate[] {
 /** Empties the parsed-certificate cache (for tests and benchmarks). */
 export function clearCertificateCache(): void {
   cache.clear();
+  textCache.clear();
 }
 
 /**
@@ -95,4 +109,5 @@ export function setCertificateCacheSize(maxEntries: number): void {
     throw new YizhengError('INVALID_ARGUMENT', { reason: 'maxEntries must be a non-negative integer' });
   }
   cache.resize(maxEntries);
+  textCache.resize(Math.min(TEXT_CACHE_SIZE, maxEntries));
 }

@@ -3,34 +3,71 @@
  * revocation per policy, turning the validator's soft failures into warnings the page can show.
  */
 import type { Certificate, CertificateInput } from '../cert/index';
+import type { CaProvider } from '../providers/index';
 import { untrusted } from '../trust/failure';
-import { validateCertificatePath, type TrustStore, type ValidatePathOptions } from '../trust/index';
+import {
+  createRevocationChecker,
+  validateCertificatePath,
+  type RevocationChecker,
+  type RevocationOptions,
+  type RevocationPolicy,
+  type TrustStore,
+  type ValidatePathOptions,
+} from '../trust/index';
+import { isRevocationChecker } from '../trust/revocation';
 import type { CertificateTrust, LoginWarning } from './context';
 
 /** Options of {@link createCertificateTrust}. */
 export interface CertificateTrustOptions {
   /**
    * The anchors. An anchor labelled with a provider (`{ certificate, provider }`) only vouches for
-   * that provider's certificates; an unlabelled one for any provider.
+   * that provider's certificates; an unlabelled one for any provider. Add the anchors providers
+   * declare with `providerTrustAnchors`.
    */
   readonly trustStore: TrustStore;
   /** Intermediate CA certificates the platform knows (vendor issuing CAs); key clients rarely send them. */
   readonly intermediates?: Iterable<Certificate | CertificateInput>;
-  /** Revocation checking: a checker (keep one per application, it caches) or its options. */
+  /**
+   * Revocation checking: a checker (keep one per application, it caches) or its options; absent, no
+   * revocation check. The policy for a certificate is, in order: the options' `providers` entry for
+   * the recognised provider; else the stricter of the options' `policy` and the provider's own
+   * `trust.revocation` (a provider can raise the bar, never lower it). A checker you built yourself
+   * is used as it is, selecting its policy by the recognised provider's id.
+   */
   readonly revocation?: ValidatePathOptions['revocation'];
 }
+
+const STRICTNESS: Readonly<Record<RevocationPolicy, number>> = { off: 0, prefer: 1, require: 2 };
 
 /** Builds the platform's trust decision from a trust store, known intermediates and a revocation policy. */
 export function createCertificateTrust(options: CertificateTrustOptions): CertificateTrust {
   const intermediates = options.intermediates ? [...options.intermediates] : [];
+  const revocation = options.revocation;
+  // One checker for the application, so OCSP answers and CRLs are cached across logins.
+  const base: RevocationChecker | undefined =
+    revocation === undefined ? undefined : isRevocationChecker(revocation) ? revocation : createRevocationChecker(revocation);
+  const settings: RevocationOptions | undefined = revocation !== undefined && !isRevocationChecker(revocation) ? revocation : undefined;
+  const stricter = new Map<RevocationPolicy, RevocationChecker>();
+
+  /** The checker and the provider label to check with, for `provider`'s certificates. */
+  function revocationFor(provider: CaProvider): { checker: RevocationChecker; label: string | undefined } | undefined {
+    if (base === undefined) return undefined;
+    const id = provider.info.id;
+    const declared = provider.trust?.revocation;
+    if (settings === undefined || declared === undefined || settings.providers?.[id] !== undefined) return { checker: base, label: id };
+    const platform = settings.policy ?? 'prefer';
+    if (STRICTNESS[declared] <= STRICTNESS[platform]) return { checker: base, label: id };
+    let checker = stricter.get(declared);
+    if (checker === undefined) {
+      checker = createRevocationChecker({ ...settings, policy: declared, providers: undefined });
+      stricter.set(declared, checker);
+    }
+    return { checker, label: undefined };
+  }
+
   return {
     async validate(certificate, { provider, at }) {
-      const result = await validateCertificatePath(certificate, {
-        trustStore: options.trustStore,
-        intermediates,
-        at,
-        ...(options.revocation !== undefined && { revocation: options.revocation }),
-      });
+      const result = await validateCertificatePath(certificate, { trustStore: options.trustStore, intermediates, at });
       // A labelled anchor vouches only for its own provider's certificates.
       if (result.anchor.provider !== undefined && result.anchor.provider !== provider.info.id) {
         throw untrusted(
@@ -40,7 +77,9 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
           `it chains to an anchor of ${result.anchor.provider} but was recognised as a ${provider.info.id} certificate`,
         );
       }
-      const warnings: LoginWarning[] = result.warnings.map((w) => ({
+      const check = revocationFor(provider);
+      const report = check === undefined ? undefined : await check.checker.check(result.path, { at, provider: check.label });
+      const warnings: LoginWarning[] = [...result.warnings, ...(report?.warnings ?? [])].map((w) => ({
         code: w.code === 'REVOCATION_UNAVAILABLE' ? 'REVOCATION_SOFT_FAIL' : w.code,
         message: { 'zh-CN': w.localizedMessage('zh-CN'), en: w.localizedMessage('en') },
         details: w.details,

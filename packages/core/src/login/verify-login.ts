@@ -4,7 +4,6 @@
  * {@link verifyToken}; this file adds the binding lookup and keeps the stored certificate facts fresh.
  */
 import type { Certificate } from '../cert/index';
-import { deriveIdentityKey } from '../binding/identity-key';
 import { YizhengError } from '../errors/index';
 import type { ExpiryAssessment } from '../expiry/index';
 import type { ProviderIdentity } from '../providers/index';
@@ -69,8 +68,8 @@ export async function verifyLogin(token: unknown, request: TokenRequest, context
   const verified = await verifyToken(token, request, 'login', context);
   const { certificate, identity } = verified;
   const providerId = verified.provider.provider.info.id;
-  const identityKey = deriveIdentityKey(providerId, identity, certificate);
-  const binding = await findBinding(identityKey, context);
+  if (verified.identityKey instanceof Error) throw verified.identityKey;
+  const binding = await findBinding(verified.identityKey, context);
   if (!binding) {
     // What the page needs to offer binding: who the certificate is, not which accounts exist.
     throw new YizhengError('NOT_BOUND', {
@@ -79,14 +78,16 @@ export async function verifyLogin(token: unknown, request: TokenRequest, context
       serialNumber: certificate.serialNumber,
     });
   }
-  const facts = certificateFacts(certificate);
-  const renewed = binding.certificate.serialNumber !== facts.serialNumber;
-  const changed = renewed || binding.certificate.sha256 !== facts.sha256
-    || binding.certificate.notAfter.getTime() !== facts.notAfter.getTime()
-    || binding.certificate.notBefore.getTime() !== facts.notBefore.getTime();
+  const stored = binding.certificate;
+  const renewed = stored.serialNumber !== certificate.serialNumber;
+  // Compare cheaply first: the facts (with their DN strings) are only built when something changed.
+  const changed = renewed || stored.sha256 !== certificate.sha256
+    || stored.notAfter.getTime() !== certificate.notAfter.getTime()
+    || stored.notBefore.getTime() !== certificate.notBefore.getTime();
   const current = !changed
     ? binding
     : await context.stores.transaction(async (tx) => {
+        const facts = certificateFacts(certificate);
         const updated = await tx.bindings.updateCertificateFacts(
           binding.id,
           { ...facts, ...(binding.certificate.keyId !== undefined && { keyId: binding.certificate.keyId }) },
@@ -106,7 +107,7 @@ export async function verifyLogin(token: unknown, request: TokenRequest, context
     type: 'login',
     actorAccountId: current.accountId,
     bindingId: current.id,
-    certificate: { serialNumber: facts.serialNumber, sha256: facts.sha256 },
+    certificate: { serialNumber: certificate.serialNumber, sha256: certificate.sha256 },
   });
   return {
     method: 'certificate',

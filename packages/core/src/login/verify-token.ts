@@ -10,6 +10,7 @@ import type { ProviderIdentity, ProviderMatch } from '../providers/index';
 import { pathError } from '../trust/failure';
 import type { ChallengePurpose, PendingChallenge } from '../stores/index';
 import { consumeChallenge, formatChallengeText } from './challenge';
+import { resolveIdentity } from './identity-cache';
 import type { LoginWarning, YizhengContext } from './context';
 import { parseLoginToken } from './token';
 
@@ -31,6 +32,8 @@ export interface VerifiedToken {
   readonly provider: ProviderMatch;
   /** Who it speaks for. */
   readonly identity: ProviderIdentity;
+  /** The stable binding key, or why none could be derived (`IDENTITY_NOT_FOUND`). */
+  readonly identityKey: string | Error;
   /** Its validity at the time of the check. */
   readonly expiry: ExpiryAssessment;
   /** What the page should still tell the user. */
@@ -107,7 +110,7 @@ export async function verifyToken(
     format: token.signatureFormat,
     ...(provider.provider.signature?.sm2UserId !== undefined && { sm2UserId: provider.provider.signature.sm2UserId }),
   });
-  // 10. Identity.
-  const identity = provider.provider.extractIdentity(certificate);
-  return { challenge, certificate, provider, identity, expiry, warnings };
+  // 10. Identity (and the binding key it gives), once per certificate and provider.
+  const { identity, identityKey } = resolveIdentity(provider.provider, certificate);
+  return { challenge, certificate, provider, identity, identityKey, expiry, warnings };
 }

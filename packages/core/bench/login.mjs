@@ -1,0 +1,98 @@
+/**
+ * Benchmark: end-to-end CA login. `verifyLogin` with warm caches and the memory store, per algorithm,
+ * next to the raw signature-verify rate of the same signatures in the same rounds (goal: ≥ 0.8× of
+ * it). Raw means Node's `crypto.verify` with a prepared KeyObject for RSA-2048 and ECDSA P-256, and
+ * Yizheng's own SM2 verifier for SM2 (Node cannot verify standard SM2).
+ *
+ * Each round prepares N challenges (one per session) and their signatures untimed, then times N
+ * logins; the raw loop verifies the same N (text, signature) pairs.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import {
+  bindCertificate, createCertificateTrust, createMemoryStores, createProviderRegistry, createTrustStore,
+  issueChallenge, verifyLogin, verifySignature,
+} from '@yizheng/core';
+import { createTestCa, issueCertificate, utf8Extension } from '@yizheng/core/testing';
+
+const ROUNDS = 7;
+const WARMUP = 2;
+const N = 400;
+const ORIGIN = 'https://bid.example.gov.cn';
+const USCC = '91350200556207664B';
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function setup(algorithm) {
+  const ca = createTestCa({ subject: `CN=Bench ${algorithm} CA, C=CN`, keyAlgorithm: algorithm });
+  const leaf = issueCertificate({
+    subject: 'CN=张三, O=厦门帝网信息科技有限公司, C=CN',
+    issuer: ca,
+    keyAlgorithm: algorithm,
+    extensions: [utf8Extension('1.2.156.10260.4.1.4', USCC)],
+  });
+  const context = {
+    stores: createMemoryStores(),
+    providers: createProviderRegistry([]),
+    trust: createCertificateTrust({ trustStore: createTrustStore(ca.certificate) }),
+  };
+  const certificate = Buffer.from(leaf.der).toString('base64');
+  const token = async (sessionId, purpose) => {
+    const { text } = await issueChallenge({ sessionId, origin: ORIGIN, purpose }, context);
+    const signature = leaf.key.sign(new TextEncoder().encode(text));
+    return { text, signature, token: { format: 'yizheng:1', certificate, signature: Buffer.from(signature).toString('base64') } };
+  };
+  const bind = await token('bind-session', 'bind');
+  await bindCertificate({
+    sessionId: 'bind-session', origin: ORIGIN, token: bind.token,
+    actor: { accountId: 'acct', organizationId: 'org', isAdmin: false },
+    target: { accountId: 'acct', organizationId: 'org', enterpriseCode: USCC },
+  }, context);
+  const key = createPublicKey({ key: Buffer.from(leaf.key.spki), format: 'der', type: 'spki' });
+  const raw = algorithm === 'sm2'
+    ? (text, signature) => verifySignature({ publicKey: leaf.key.spki, data: text, signature, format: 'der' })
+    : (text, signature) => verify('sha256', Buffer.from(text), key, signature);
+  return { context, token, raw };
+}
+
+async function measure(algorithm) {
+  const { context, token, raw } = await setup(algorithm);
+  const login = [];
+  const rawRates = [];
+  for (let r = 0; r < WARMUP + ROUNDS; r++) {
+    const batch = [];
+    for (let i = 0; i < N; i++) batch.push({ sessionId: `s${r}-${i}`, ...(await token(`s${r}-${i}`, 'login')) });
+    globalThis.gc?.();
+    let t0 = process.hrtime.bigint();
+    let ok = 0;
+    for (const b of batch) if (raw(b.text, b.signature)) ok++;
+    const rawNs = Number(process.hrtime.bigint() - t0);
+    globalThis.gc?.();
+    t0 = process.hrtime.bigint();
+    for (const b of batch) {
+      const result = await verifyLogin(b.token, { sessionId: b.sessionId, origin: ORIGIN }, context);
+      if (result.account.id === 'acct') ok++;
+    }
+    const loginNs = Number(process.hrtime.bigint() - t0);
+    if (ok !== 2 * N) throw new Error(`${algorithm}: ${2 * N - ok} verifications failed`);
+    if (r >= WARMUP) {
+      rawRates.push((N * 1e9) / rawNs);
+      login.push((N * 1e9) / loginNs);
+    }
+  }
+  const ratio = median(login.map((x, i) => x / rawRates[i]));
+  return [
+    { name: `verifyLogin ${algorithm} (memory store, warm caches)`, opsPerSec: Math.round(median(login)), rounds: ROUNDS, opsPerRound: N },
+    { name: `raw verify ${algorithm} (baseline)`, opsPerSec: Math.round(median(rawRates)), rounds: ROUNDS, opsPerRound: N },
+    { ratio: Number(ratio.toFixed(2)), algorithm },
+  ];
+}
+
+export async function run() {
+  const results = [];
+  const ratios = {};
+  for (const algorithm of ['ec', 'rsa', 'sm2']) {
+    const [login, raw, { ratio }] = await measure(algorithm);
+    results.push(login, raw);
+    ratios[`${algorithm}LoginVsRawVerify`] = ratio;
+  }
+  return { name: 'verifyLogin', goal: 'login rate ≥ 0.8× raw signature verification', results, ratios };
+}
