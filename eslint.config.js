@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Example pages run in the browser.
+    files: ['examples/*/public/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // The CLI's job is to print; elsewhere, library code must not write to the console.
     files: ['packages/*/src/**/*.ts'],
     ignores: ['packages/*/src/cli/**', '**/*.test.ts'],

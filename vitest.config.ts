@@ -7,6 +7,9 @@ export default defineConfig({
     alias: [
       { find: /^@yizheng\/core$/, replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
       { find: /^@yizheng\/core\/testing$/, replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)) },
+      { find: /^@yizheng\/core\/client$/, replacement: fileURLToPath(new URL('./packages/core/src/client/index.ts', import.meta.url)) },
+      { find: /^@yizheng\/core\/software-token$/, replacement: fileURLToPath(new URL('./packages/core/src/software-token/index.ts', import.meta.url)) },
+      { find: /^@yizheng\/core\/conformance$/, replacement: fileURLToPath(new URL('./packages/core/src/conformance/index.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -45,7 +45,12 @@ writeFileSync(join(out, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
 
 const rows = [];
 for (const b of benches) {
-  for (const r of b.results) rows.push([b.name, r.name, r.opsPerSec.toLocaleString('en-US')]);
+  for (const r of b.results) {
+    const value = r.opsPerSec !== undefined ? `${r.opsPerSec.toLocaleString('en-US')} ops/s`
+      : r.gzipBytes !== undefined ? `${r.gzipBytes.toLocaleString('en-US')} B gzip`
+        : r.seconds !== undefined ? `${r.seconds} s` : JSON.stringify(r);
+    rows.push([b.name, String(r.name), value]);
+  }
   for (const [k, v] of Object.entries(b.ratios ?? {})) rows.push([b.name, `ratio ${k}`, `${v}x`]);
 }
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), 5));

@@ -3,7 +3,17 @@ import { libraryBuild } from '../../tsup.shared';
 import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig([
-  libraryBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts' }),
+  libraryBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts', conformance: 'src/conformance/index.ts' }),
+  {
+    // The page entries: browser code (ES2022, no Node built-ins). Kept out of `libraryBuild`, which
+    // targets Node; `clean` stays off here so the two builds do not delete each other's output.
+    entry: { client: 'src/client/index.ts', 'software-token': 'src/software-token/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'browser',
+  },
   {
     // The CLI is an ESM executable only; it is not part of the importable API.
     entry: { cli: 'src/cli/main.ts' },

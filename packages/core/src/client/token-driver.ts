@@ -4,8 +4,21 @@
  * token for development. The page only moves base64 and text; no ASN.1 happens here.
  */
 
-/** How a signature is encoded, as the server's `verifySignature` names it. */
-export type TokenSignatureFormat = 'der' | 'raw' | 'skf' | 'cms';
+/**
+ * How a signature is encoded, as the server's `verifySignature` names it. `auto` when the driver
+ * cannot tell (a GM/T 0020 `SOF_SignData` returns DER for SM2 / ECDSA keys but the bare signature for
+ * RSA keys, and the page does no ASN.1): the server then decides by structure.
+ */
+export type TokenSignatureFormat = 'auto' | 'der' | 'raw' | 'skf' | 'cms';
+
+/** Per-call options of the {@link TokenDriver} methods. */
+export interface TokenCallOptions {
+  /**
+   * Aborts the call: it rejects with `USER_CANCELLED` (the page's cancel button, or leaving the page).
+   * Every driver also bounds each call with its own timeout, so nothing waits forever.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
 
 /** A certificate on a key, as a driver lists it. */
 export interface TokenCertificate {
@@ -54,21 +67,31 @@ export type TokenEvent =
  * A way from the page to the user's key. Every failure is a `YizhengError` with one of the client
  * codes: `CLIENT_NOT_RUNNING`, `CLIENT_PROTOCOL_ERROR`, `TOKEN_NOT_PRESENT`, `CERT_NOT_FOUND`,
  * `PIN_INCORRECT` (details: a {@link PinStatus}), `PIN_LOCKED`, `PIN_LEN_RANGE`, `PIN_MUST_CHANGE`,
- * `DEVICE_REMOVED`, `USER_CANCELLED`, `MECHANISM_UNSUPPORTED`.
+ * `DEVICE_REMOVED`, `USER_CANCELLED`, `MECHANISM_UNSUPPORTED` (and `QR_CODE_EXPIRED` for QR-code
+ * mobile certificates).
  */
 export interface TokenDriver {
   /** Stable driver id, e.g. `bjca-xtx`, `pkcs11-bridge`, `software`. */
   readonly id: string;
-  /** The certificates on the inserted keys (signing certificates, each with its encryption pair when known). */
-  listCertificates(): Promise<TokenCertificate[]>;
+  /**
+   * Who asks for the PIN: `page` (default: the page shows a PIN field and passes the PIN to
+   * `login`) or `client` (the vendor's client asks in its own window, e.g. CFCA's CSP dialog or a
+   * mobile certificate's app; `login` then ignores its `pin` and the page shows no PIN field).
+   */
+  readonly pinEntry?: 'page' | 'client';
+  /**
+   * The certificates on the inserted keys (signing certificates, each with its encryption pair when
+   * known); an empty list when no key is inserted.
+   */
+  listCertificates(options?: TokenCallOptions): Promise<TokenCertificate[]>;
   /** Logs in to the key holding `certId`. A wrong PIN rejects with `PIN_INCORRECT` carrying the PIN status. */
-  login(certId: string, pin: string): Promise<void>;
+  login(certId: string, pin: string, options?: TokenCallOptions): Promise<void>;
   /** Signs the exact bytes of `text` (the server's challenge text) with the certificate's key. */
-  sign(certId: string, text: string): Promise<TokenSignature>;
+  sign(certId: string, text: string, options?: TokenCallOptions): Promise<TokenSignature>;
   /** The PIN's remaining tries, when the key can tell without a login attempt. */
-  getPinStatus?(certId: string): Promise<PinStatus>;
+  getPinStatus?(certId: string, options?: TokenCallOptions): Promise<PinStatus>;
   /** Changes the PIN (seed 002: a new key's default PIN must be changed at once). */
-  changePin?(certId: string, oldPin: string, newPin: string): Promise<void>;
+  changePin?(certId: string, oldPin: string, newPin: string, options?: TokenCallOptions): Promise<void>;
   /** Logs out of the key. */
   logout?(certId: string): Promise<void>;
   /** Subscribes to key insertion and removal; returns the unsubscribe function. */

@@ -94,6 +94,62 @@ export const CLIENT_ERROR_CATALOGUE = {
       en: 'Ask the CA about the key model and driver version, or use a certificate that supports it.',
     },
   },
+  PIN_REJECTED: {
+    zh: 'UKey不接受这个新密码：{reason}',
+    en: 'The key refused the new PIN: {reason}',
+    remedy: {
+      zh: '请换一个新密码：不要使用初始密码（如1234）或过于简单的密码，并符合UKey要求的位数和字符。',
+      en: 'Choose another PIN: not the initial one (such as 1234) or a trivial one, with the length and characters the key accepts.',
+    },
+  },
+  ORIGIN_NOT_APPROVED: {
+    zh: '网站 {origin} 尚未获准使用UKey。',
+    en: 'The site {origin} is not allowed to use the key yet.',
+    remedy: {
+      zh: '请在一证桥接程序（yizheng-bridge）窗口中核对网址，并输入本页面显示的6位确认码；平台可请管理员将其网址加入允许列表。',
+      en: "Check the address in the Yizheng bridge (yizheng-bridge) window and type the 6-digit code this page shows; a platform can ask the administrator to add its address to the allow-list.",
+    },
+  },
+  HOST_NOT_ALLOWED: {
+    zh: '拒绝了通过非本机地址（{host}）访问证书桥接程序的请求。',
+    en: 'A request reached the key bridge through a non-local address ({host}) and was refused.',
+    remedy: {
+      zh: '请使用 ws://127.0.0.1 或 ws://localhost 访问桥接程序；如非本人操作，可能是恶意网页，请关闭该页面。',
+      en: 'Reach the bridge through ws://127.0.0.1 or ws://localhost; if you did not do this, a malicious page may be trying to: close it.',
+    },
+  },
+  BRIDGE_RATE_LIMITED: {
+    zh: '操作过于频繁，请{retryAfterSeconds}秒后再试。',
+    en: 'Too many requests: try again in {retryAfterSeconds} s.',
+    remedy: {
+      zh: '请稍候再试；连续输错密码后需等待更久，以免UKey被锁死。',
+      en: 'Wait and try again; after wrong PINs the wait grows so that the key is not locked.',
+    },
+  },
+  SIGN_TEXT_REFUSED: {
+    zh: '拒绝签名：待签名内容不是本网站的登录挑战（{reason}）。',
+    en: 'Refused to sign: the text is not a login challenge of this site ({reason}).',
+    remedy: {
+      zh: '请刷新页面后重新登录；如反复出现，请联系平台技术支持。',
+      en: "Reload the page and sign in again; if it keeps happening, contact the platform's support.",
+    },
+  },
+  TOKEN_LOGIN_REQUIRED: {
+    zh: '请先输入UKey密码。',
+    en: 'Enter the key PIN first.',
+    remedy: {
+      zh: '每次签名前都需要输入UKey密码；请重新输入密码后再试。',
+      en: 'Each signature needs the PIN: enter it and try again.',
+    },
+  },
+  QR_CODE_EXPIRED: {
+    zh: '二维码已失效，未在有效时间内完成扫码确认。',
+    en: 'The QR code expired before it was scanned and confirmed.',
+    remedy: {
+      zh: '请刷新二维码，并在有效时间内使用CA机构的手机App（如汇信CA移动证书）扫码确认。',
+      en: "Refresh the QR code, then scan and confirm it in the CA's mobile app (such as Huixin's mobile certificate) before it expires.",
+    },
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 /** A code a page can meet. */

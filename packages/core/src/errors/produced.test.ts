@@ -18,9 +18,13 @@ import { consumeChallenge, issueChallenge, parseLoginToken, verifyLogin } from '
 import { fakeClock, issueEnterpriseCertificate, makeCa, makeContext, ORIGIN, signedToken } from '../login/test-support';
 import { createProviderRegistry } from '../providers/index';
 import { createMemoryStores } from '../stores/index';
-import { createTestCa, issueCertificate, issueCrl } from '../testing/index';
+import { createQrCodeDriver, createSofJsonDriver, signChallenge } from '../client/index';
+import { createSoftwareToken, type SoftwareTokenOptions } from '../software-token/index';
+import { createTestCa, issueCertificate, issueCrl, privateKeyToPem } from '../testing/index';
 import { createTrustStore, validateCertificatePath } from '../trust/index';
 import { ERROR_CODES, isYizhengError, type YizhengErrorCode } from './index';
+// The PKCS#11 bridge's codes, produced through its server over the fault-injecting module.
+import { BRIDGE_PRODUCERS } from '../../../pkcs11-bridge/src/testing/producers';
 
 const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ecSpki = ecKey.publicKey.export({ type: 'spki', format: 'der' });
@@ -36,6 +40,18 @@ function pathCase(leaf: { notBefore?: Date; notAfter?: Date; crl?: boolean } = {
     ...(leaf.crl && { crlDistributionPoints: ['http://crl.example.cn/root.crl'] }),
   });
   return { root, cert, trustStore: createTrustStore(root.certificate) };
+}
+
+/** A software token over a fresh test certificate (`cert-1`, PIN 123456): the page-side client codes. */
+async function softToken(options: Partial<SoftwareTokenOptions> = {}) {
+  const cert = issueCertificate({ subject: 'CN=张三', issuer: createTestCa() });
+  return createSoftwareToken({ certificates: [{ certificate: cert.pem, privateKey: privateKeyToPem(cert.key) }], ...options });
+}
+
+/** A SOF-over-JSON driver whose client answers `body` to everything (or is not running). */
+function sofDriver(body?: string) {
+  const fetch = body === undefined ? undefined : async () => new Response(body);
+  return createSofJsonDriver({ url: 'http://127.0.0.1:1/sof', id: 'test', client: '测试客户端', ...(fetch && { fetch }) });
 }
 
 /** Each producer either throws the YizhengError or returns the code it observed (for the CLI's output). */
@@ -132,6 +148,38 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
   BINDING_NOT_FOUND: () =>
     unbindCertificate({ actor: { accountId: 'a', organizationId: 'o', isAdmin: true }, bindingId: 'none' }, makeContext([makeCa()], fakeClock().now)),
   PERMISSION_DENIED: () => authorize({ method: 'password', accountId: 'a' }, 'bid.submit'),
+  ORIGIN_NOT_APPROVED: BRIDGE_PRODUCERS.ORIGIN_NOT_APPROVED,
+  HOST_NOT_ALLOWED: BRIDGE_PRODUCERS.HOST_NOT_ALLOWED,
+  BRIDGE_RATE_LIMITED: BRIDGE_PRODUCERS.BRIDGE_RATE_LIMITED,
+  SIGN_TEXT_REFUSED: BRIDGE_PRODUCERS.SIGN_TEXT_REFUSED,
+  TOKEN_LOGIN_REQUIRED: BRIDGE_PRODUCERS.TOKEN_LOGIN_REQUIRED,
+  PIN_REJECTED: BRIDGE_PRODUCERS.PIN_REJECTED,
+  CLIENT_NOT_RUNNING: () => sofDriver().listCertificates(),
+  CLIENT_PROTOCOL_ERROR: () => sofDriver('<html>').listCertificates(),
+  TOKEN_NOT_PRESENT: async () => {
+    const token = await softToken();
+    token.remove();
+    return token.login('cert-1', '123456');
+  },
+  CERT_NOT_FOUND: async () => signChallenge(await softToken(), 'no-such-certificate', 'yizheng:1|login|x'),
+  PIN_INCORRECT: async () => (await softToken()).login('cert-1', '000000'),
+  PIN_LOCKED: async () => (await softToken({ maxTries: 1 })).login('cert-1', '000000'),
+  PIN_LEN_RANGE: async () => (await softToken()).login('cert-1', '1'),
+  PIN_MUST_CHANGE: async () => (await softToken({ mustChange: true })).login('cert-1', '1234'),
+  DEVICE_REMOVED: async () => {
+    const token = await softToken({ requireLogin: false, confirm: () => (token.remove(), true) });
+    return token.sign('cert-1', 'yizheng:1|login|x');
+  },
+  USER_CANCELLED: async () => (await softToken({ requireLogin: false, confirm: () => false })).sign('cert-1', 'yizheng:1|login|x'),
+  MECHANISM_UNSUPPORTED: () => sofDriver(JSON.stringify({ code: 0x0b000007, result: null })).listCertificates(),
+  QR_CODE_EXPIRED: () =>
+    createQrCodeDriver({
+      id: 'mobile',
+      endpoint: 'http://127.0.0.1:1',
+      service: '测试移动证书服务',
+      onQrCode: () => undefined,
+      fetch: async (url) => new Response(JSON.stringify(url.endsWith('/sessions') ? { sessionId: 's1', qrCode: 'qr' } : { status: 'expired' })),
+    }).listCertificates(),
   INTERNAL_ERROR: async () => {
     let err = '';
     await runCli(['--version'], {

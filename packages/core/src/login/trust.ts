@@ -2,6 +2,7 @@
  * The default {@link CertificateTrust}: chain validation against per-provider anchors with
  * revocation per policy, turning the validator's soft failures into warnings the page can show.
  */
+import { LruCache } from '../cert/cache';
 import type { Certificate, CertificateInput } from '../cert/index';
 import type { CaProvider } from '../providers/index';
 import { untrusted } from '../trust/failure';
@@ -13,6 +14,7 @@ import {
   type RevocationPolicy,
   type TrustStore,
   type ValidatePathOptions,
+  type ValidatedPath,
 } from '../trust/index';
 import { isRevocationChecker } from '../trust/revocation';
 import type { CertificateTrust, LoginWarning } from './context';
@@ -39,6 +41,16 @@ export interface CertificateTrustOptions {
 
 const STRICTNESS: Readonly<Record<RevocationPolicy, number>> = { off: 0, prefer: 1, require: 2 };
 
+/** Validated paths kept per trust object (by leaf fingerprint). */
+const PATH_CACHE_SIZE = 1024;
+
+/** A validated path and the window in which every certificate in it is valid. */
+interface CachedPath {
+  readonly result: ValidatedPath;
+  readonly from: number;
+  readonly until: number;
+}
+
 /** Builds the platform's trust decision from a trust store, known intermediates and a revocation policy. */
 export function createCertificateTrust(options: CertificateTrustOptions): CertificateTrust {
   const intermediates = options.intermediates ? [...options.intermediates] : [];
@@ -48,6 +60,21 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
     revocation === undefined ? undefined : isRevocationChecker(revocation) ? revocation : createRevocationChecker(revocation);
   const settings: RevocationOptions | undefined = revocation !== undefined && !isRevocationChecker(revocation) ? revocation : undefined;
   const stricter = new Map<RevocationPolicy, RevocationChecker>();
+  // The anchors and intermediates are fixed for this object, so a path validated once stays valid
+  // while every certificate in it is; outside that window it is validated again (and fails with the
+  // right code). Revocation is checked every time.
+  const paths = new LruCache<CachedPath>(PATH_CACHE_SIZE);
+
+  async function pathOf(certificate: Certificate, at: Date): Promise<ValidatedPath> {
+    const t = at.getTime();
+    const hit = paths.get(certificate.sha256);
+    if (hit !== undefined && t >= hit.from && t <= hit.until) return hit.result;
+    const result = await validateCertificatePath(certificate, { trustStore: options.trustStore, intermediates, at });
+    const from = Math.max(...result.path.map((c) => c.notBefore.getTime()));
+    const until = Math.min(...result.path.map((c) => c.notAfter.getTime()));
+    paths.set(certificate.sha256, { result, from, until });
+    return result;
+  }
 
   /** The checker and the provider label to check with, for `provider`'s certificates. */
   function revocationFor(provider: CaProvider): { checker: RevocationChecker; label: string | undefined } | undefined {
@@ -67,7 +94,7 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
 
   return {
     async validate(certificate, { provider, at }) {
-      const result = await validateCertificatePath(certificate, { trustStore: options.trustStore, intermediates, at });
+      const result = await pathOf(certificate, at);
       // A labelled anchor vouches only for its own provider's certificates.
       if (result.anchor.provider !== undefined && result.anchor.provider !== provider.info.id) {
         throw untrusted(

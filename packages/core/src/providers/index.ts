@@ -1,4 +1,52 @@
-export type { CaProvider, ProviderIdentity, Recognition, SignatureConventions } from './contract';
+export type {
+  CaProvider,
+  ClientSignatureFormat,
+  ProviderIdentity,
+  ProviderServiceClient,
+  ProviderTrust,
+  Recognition,
+  SignatureConventions,
+  SignedDataConvention,
+} from './contract';
+export type { PinStatus, TokenCertificate, TokenDriver, TokenEvent, TokenSignature, TokenSignatureFormat } from '../client/token-driver';
+export {
+  createConfigurableProvider,
+  type ConfigurableProviderBase,
+  type ConfigurableProviderOptions,
+  type ConfiguredIdentityOid,
+} from './configurable';
+export { createProfileProvider, defineProvider, type ProviderProfile } from './define';
 export { GENERIC_PROVIDER_ID, createGenericProvider } from './generic';
 export { defineProviderInfo, type ProviderInfo, type SupportContact } from './info';
+export {
+  checkRecognitionProfile,
+  normalizeKeyId,
+  recognizeByProfile,
+  type EvidenceBasis,
+  type HostRule,
+  type IssuerNameRule,
+  type KeyIdRule,
+  type OidArcRule,
+  type RecognitionProfile,
+  type RecognitionRule,
+  type SubjectRule,
+} from './recognition';
 export { createProviderRegistry, type ProviderMatch, type ProviderRegistry, type ProviderRegistryOptions } from './registry';
+export {
+  cleanIdentityText,
+  extensionStrategy,
+  extensionText,
+  extractIdentityWith,
+  gmt0015Strategy,
+  isResidentId,
+  parseIdentityCode,
+  subjectCodeStrategy,
+  subjectNameStrategy,
+  type ExtensionStrategyOptions,
+  type IdentityField,
+  type IdentityFinding,
+  type IdentityStrategy,
+  type IdentityValueKind,
+  type ParsedIdentityCode,
+} from './strategies';
+export { providerTrustAnchors } from './trust';

@@ -24,6 +24,12 @@ export interface ProviderRegistry {
    * registered provider, or when nothing recognises the certificate and the fallback is off.
    */
   identify(certificate: Certificate, hint?: string): ProviderMatch;
+  /**
+   * Every registered provider that recognises the certificate, most confident first (ties keep
+   * registration order); empty when none does. For diagnostics and conformance tests: an ambiguous
+   * certificate shows up as two close confidences.
+   */
+  rank(certificate: Certificate): ProviderMatch[];
 }
 
 /** Options of {@link createProviderRegistry}. */
@@ -38,7 +44,7 @@ export interface ProviderRegistryOptions {
 function safeRecognize(provider: CaProvider, certificate: Certificate): Recognition | null {
   try {
     const r = provider.recognize(certificate);
-    return r && r.confidence > 0 ? r : null;
+    return r && typeof r.confidence === 'number' && r.confidence > 0 ? r : null;
   } catch {
     // A plugin's bug must not become the user's error; it simply does not recognise the certificate.
     return null;
@@ -59,6 +65,15 @@ export function createProviderRegistry(providers: readonly CaProvider[], options
     }
   }
   const fallbackProvider = options.fallback === false ? undefined : createGenericProvider();
+  const rank = (certificate: Certificate): ProviderMatch[] => {
+    const matches: { match: ProviderMatch; confidence: number }[] = [];
+    for (const provider of providers) {
+      const recognition = safeRecognize(provider, certificate);
+      if (recognition) matches.push({ match: { provider, recognition, fallback: false }, confidence: recognition.confidence });
+    }
+    // Array#sort is stable: equal confidences keep registration order, so the first registered wins a tie.
+    return matches.sort((a, b) => b.confidence - a.confidence).map((m) => m.match);
+  };
   return {
     providers: [...providers],
     get: (idOrAlias) => byName.get(idOrAlias.toLowerCase()),
@@ -70,16 +85,11 @@ export function createProviderRegistry(providers: readonly CaProvider[], options
         if (!recognition) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
         return { provider, recognition, fallback: false };
       }
-      let best: ProviderMatch | undefined;
-      for (const provider of providers) {
-        const recognition = safeRecognize(provider, certificate);
-        if (recognition && (!best?.recognition || recognition.confidence > best.recognition.confidence)) {
-          best = { provider, recognition, fallback: false };
-        }
-      }
+      const [best] = rank(certificate);
       if (best) return best;
       if (!fallbackProvider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: certificate.issuer.toString() });
       return { provider: fallbackProvider, recognition: null, fallback: true };
     },
+    rank,
   };
 }

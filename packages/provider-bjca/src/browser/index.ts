@@ -1,6 +1,7 @@
 /**
- * The page entry of @yizheng/provider-bjca: its key-client driver (being written).
+ * The page entry of @yizheng/provider-bjca: the token driver for BJCA keys through the BJCA client's
+ * XTX WebSocket service (BJCA证书应用环境).
  *
  * @module
  */
-export {};
+export { BJCA_CLIENT_NAME, BJCA_XTX_URLS, createBjcaDriver, type BjcaDriverOptions } from './xtx';

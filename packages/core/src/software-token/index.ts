@@ -1,0 +1,23 @@
+/**
+ * @yizheng/core/software-token: a token driver over keys held in the page (tests, demos, developers
+ * without a USB key), and a SOF client over it to emulate vendor key clients. Signatures are real
+ * (WebCrypto RSA / ECDSA, JavaScript SM2) and verify on the server. Never load a production key.
+ *
+ * @module
+ */
+export {
+  createSoftwareToken,
+  type SoftwareSignRequest,
+  type SoftwareToken,
+  type SoftwareTokenCertificate,
+  type SoftwareTokenOptions,
+} from './software-token';
+export type { SoftwareSignatureFormat } from './keys';
+export { createSofBackend, createSofJsonEmulator, type SofBackend, type SofJsonEmulator } from './sof-backend';
+export {
+  tokenDriverChecks,
+  type ClientFault,
+  type TokenDriverCheck,
+  type TokenDriverHarness,
+  type TokenDriverRig,
+} from './driver-checks';

@@ -1,0 +1,795 @@
+/**
+ * A PKCS#11 module as Yizheng uses it: list tokens and certificates, log in with a PIN (once: never
+ * retried), sign (logging out afterwards), change the PIN, and turn every PKCS#11 failure into a
+ * typed error. It survives a token being pulled out: the operation fails with DEVICE_REMOVED and the
+ * next one works on whatever is inserted.
+ */
+import { createHash } from 'node:crypto';
+import {
+  computeSm2Z,
+  isYizhengError,
+  parseCertificate,
+  sm3,
+  YizhengError,
+  type Certificate,
+  type CertificatePurpose,
+} from '@yizheng/core';
+import { readPinStateFromFlags, type PinState } from '../pin-state';
+import { ckrOf, loadPkcs11Library, type Pkcs11Api, type Pkcs11Attribute, type Pkcs11Handle, type Pkcs11TokenInfo } from './api';
+import * as C from './constants';
+import { curveFieldBytes, derToRaw, rawToDer, SHA256_DIGEST_INFO_PREFIX } from './encoding';
+import { mapPkcs11Error, mayMeanRemoval, mechanismName, wrongPinError } from './errors';
+
+/**
+ * How to sign with SM2 on a vendor's module. PKCS#11 v2.40 has no SM2 mechanism, so each vendor
+ * defines its own (a value at or above `CKM_VENDOR_DEFINED`, 0x80000000) and documents it with its
+ * module; Yizheng ships no guessed values.
+ */
+export interface Sm2MechanismOptions {
+  /** The vendor's SM2 signing mechanism id. */
+  readonly mechanism: number;
+  /**
+   * What the mechanism takes: `message` when it is SM2-with-SM3 and hashes (Z included) itself;
+   * `digest` when it signs a 32-byte e and Yizheng passes e = SM3(Z ‖ M) with the default user id
+   * `1234567812345678` (or {@link Sm2MechanismOptions.userId}).
+   */
+  readonly input: 'message' | 'digest';
+  /** The mechanism's parameter bytes, when the vendor's mechanism takes one (some take the user id). */
+  readonly parameter?: Uint8Array;
+  /** The SM2 user id for `digest`; default `1234567812345678`. */
+  readonly userId?: string;
+  /** How the module returns the signature: `raw` r‖s (default) or `der`. */
+  readonly output?: 'raw' | 'der';
+}
+
+/** Options of {@link createPkcs11Module}. */
+export interface Pkcs11ModuleOptions {
+  /** The vendor SM2 mechanism; without it, signing with an SM2 key fails with MECHANISM_UNSUPPORTED. */
+  readonly sm2?: Sm2MechanismOptions;
+  /**
+   * Accept a login while the token says its PIN must be changed (CKF_USER_PIN_TO_BE_CHANGED). Default
+   * false: such a login is undone and fails with PIN_MUST_CHANGE, so the page asks for a new PIN
+   * first (seed 002: a new key's PIN 1234 must be changed at once).
+   */
+  readonly allowDefaultPin?: boolean;
+  /** How the module is named in CLIENT_NOT_RUNNING errors; default its path. */
+  readonly name?: string;
+}
+
+/** Options of {@link openPkcs11Module}. */
+export interface OpenPkcs11ModuleOptions extends Pkcs11ModuleOptions {
+  /** Path of the vendor's PKCS#11 library (`.so`, `.dll`, `.dylib`). */
+  readonly path: string;
+  /** C_Initialize's library parameters (NSS-style modules need them; most take none). */
+  readonly libraryParameters?: string;
+}
+
+/** A token, as {@link Pkcs11Module.listSlots} reports it. */
+export interface Pkcs11TokenSummary {
+  /** The token's label. */
+  readonly label: string;
+  /** Its serial number (the CA锁ID most platforms show), or `slot:<id>` when the token has none. */
+  readonly serial: string;
+  /** Manufacturer id. */
+  readonly manufacturer: string;
+  /** Model. */
+  readonly model: string;
+  /** CK_TOKEN_INFO.flags as reported. */
+  readonly flags: number;
+  /** The PIN state those flags give. */
+  readonly pinState: PinState;
+  /** PIN length limits. */
+  readonly pinLength: { readonly min: number; readonly max: number };
+  /** The PIN is typed on the reader's PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH). */
+  readonly protectedAuthenticationPath: boolean;
+  /** The token has been initialised (CKF_TOKEN_INITIALIZED); an empty slot of a soft token has not. */
+  readonly initialized: boolean;
+}
+
+/** A slot, with its token when one is inserted. */
+export interface Pkcs11SlotSummary {
+  /** The slot id (decimal). */
+  readonly slot: string;
+  /** Slot description. */
+  readonly description: string;
+  /** Slot manufacturer id. */
+  readonly manufacturer: string;
+  /** The slot's device is removable. */
+  readonly removable: boolean;
+  /** The token, when present. */
+  readonly token?: Pkcs11TokenSummary;
+}
+
+/** The key type behind a certificate, from its public key. */
+export type Pkcs11KeyType = 'rsa' | 'ec' | 'sm2' | 'unknown';
+
+/** A certificate on a token (CA certificates are left out). */
+export interface Pkcs11Certificate {
+  /** Stable id across slot renumbering: `<token serial>/<CKA_ID hex>`; pass it to login and sign. */
+  readonly id: string;
+  /** CKA_LABEL, or the subject CN. */
+  readonly label: string;
+  /** The certificate, DER. */
+  readonly der: Uint8Array;
+  /** The parsed certificate. */
+  readonly certificate: Certificate;
+  /** CKA_ID, hex: the private key with the same CKA_ID signs for it. */
+  readonly keyId: string;
+  /** The key type. */
+  readonly keyType: Pkcs11KeyType;
+  /** signing, encryption, both or unknown (from keyUsage). */
+  readonly purpose: CertificatePurpose;
+  /** The token holding it. */
+  readonly token: { readonly label: string; readonly serial: string; readonly manufacturer: string; readonly model: string };
+  /**
+   * For a signing certificate: the encryption certificate of the same subject and issuer on the
+   * same token (Chinese SM2 keys hold both; log in with the signing one).
+   */
+  readonly encryption?: { readonly id: string; readonly der: Uint8Array; readonly keyId: string };
+}
+
+/** Options of {@link Pkcs11Login.sign}. */
+export interface Pkcs11SignOptions {
+  /** ECDSA / SM2 signature encoding: `der` (default) or `raw` r‖s. RSA signatures are always their k bytes (`raw`). */
+  readonly format?: 'der' | 'raw';
+  /** Stay logged in after signing (default false: every signature needs the PIN again). */
+  readonly keepLoggedIn?: boolean;
+}
+
+/** A signature made by a token. */
+export interface Pkcs11Signature {
+  /** The signature bytes. */
+  readonly signature: Uint8Array;
+  /** Their encoding, as core's `verifySignature` names it. */
+  readonly format: 'der' | 'raw';
+  /** The mechanism used, e.g. `CKM_ECDSA` (hash computed by Yizheng) or `CKM_SHA256_RSA_PKCS`. */
+  readonly mechanism: string;
+  /** The key type. */
+  readonly keyType: Pkcs11KeyType;
+}
+
+interface TokenRef {
+  readonly slot: Pkcs11Handle;
+  readonly key: string;
+  readonly info: Pkcs11TokenInfo;
+}
+
+const trim = (s: string): string => s.replace(/[\s\0]+$/u, '');
+
+function slotIdOf(handle: Pkcs11Handle): string {
+  return handle.length === 8 ? handle.readBigUInt64LE(0).toString() : handle.toString('hex');
+}
+
+function tokenKeyOf(slot: Pkcs11Handle, info: Pkcs11TokenInfo): string {
+  const serial = trim(info.serialNumber);
+  return serial === '' ? `slot:${slotIdOf(slot)}` : serial;
+}
+
+function parseCertId(certId: unknown): { tokenKey: string; keyId: string } {
+  if (typeof certId !== 'string' || certId.length > 512) throw new YizhengError('CERT_NOT_FOUND', {});
+  const at = certId.lastIndexOf('/');
+  const keyId = certId.slice(at + 1);
+  if (at <= 0 || !/^(?:[0-9a-f]{2}){1,64}$/.test(keyId)) throw new YizhengError('CERT_NOT_FOUND', {});
+  return { tokenKey: decodeURIComponent(certId.slice(0, at)), keyId };
+}
+
+const TRIVIAL_PINS = new Set(['1234', '0000', '1111', '8888', '123456', '654321', '12345678', '87654321', '123123', '520520']);
+
+/** True for a PIN nobody should keep: a well-known default, one repeated character, or a run like 1234 / 9876. */
+export function isTrivialPin(pin: string): boolean {
+  if (TRIVIAL_PINS.has(pin) || /^(.)\1*$/u.test(pin)) return true;
+  if (!/^\d{4,}$/.test(pin)) return false;
+  const steps = new Set<number>();
+  for (let i = 1; i < pin.length; i++) steps.add(((pin.charCodeAt(i) - pin.charCodeAt(i - 1)) + 10) % 10);
+  return steps.size === 1 && (steps.has(1) || steps.has(9));
+}
+
+function pinByteLength(pin: string): number {
+  return Buffer.byteLength(pin, 'utf8');
+}
+
+/**
+ * An open PKCS#11 module. Every method is synchronous inside (PKCS#11 calls block), so two calls never
+ * interleave; the Promise-returning ones may move to a worker later without changing callers.
+ *
+ * PKCS#11 login state belongs to the token, not to a session: at most one {@link Pkcs11Login} per token
+ * is active, and a new login on the token ends the previous one.
+ */
+export class Pkcs11Module {
+  readonly #api: Pkcs11Api;
+  readonly #options: Pkcs11ModuleOptions;
+  readonly #release: () => void;
+  readonly #logins = new Map<string, Pkcs11Login>();
+  #closed = false;
+
+  /** @internal Use {@link openPkcs11Module} or {@link createPkcs11Module}. */
+  constructor(api: Pkcs11Api, options: Pkcs11ModuleOptions, release: () => void) {
+    this.#api = api;
+    this.#options = options;
+    this.#release = release;
+  }
+
+  /** The library's manufacturer, description and versions. */
+  info(): { manufacturer: string; description: string; libraryVersion: string; cryptokiVersion: string } {
+    this.#open();
+    const i = this.#api.C_GetInfo();
+    return {
+      manufacturer: trim(i.manufacturerID),
+      description: trim(i.libraryDescription),
+      libraryVersion: `${i.libraryVersion.major}.${i.libraryVersion.minor}`,
+      cryptokiVersion: `${i.cryptokiVersion.major}.${i.cryptokiVersion.minor}`,
+    };
+  }
+
+  /** Every slot, with its token's label, serial, manufacturer, flags and PIN state. */
+  listSlots(): Pkcs11SlotSummary[] {
+    this.#open();
+    const slots = this.#call('C_GetSlotList', () => this.#api.C_GetSlotList(false));
+    const out: Pkcs11SlotSummary[] = [];
+    for (const slot of slots) {
+      let slotInfo;
+      try {
+        slotInfo = this.#api.C_GetSlotInfo(slot);
+      } catch {
+        continue; // gone between the list and the query
+      }
+      const base = {
+        slot: slotIdOf(slot),
+        description: trim(slotInfo.slotDescription),
+        manufacturer: trim(slotInfo.manufacturerID),
+        removable: (slotInfo.flags & C.CKF_REMOVABLE_DEVICE) !== 0,
+      };
+      const info = (slotInfo.flags & C.CKF_TOKEN_PRESENT) !== 0 ? this.#tokenInfo(slot) : null;
+      out.push(info ? { ...base, token: this.#summary(slot, info) } : base);
+    }
+    return out;
+  }
+
+  /** The serials of the tokens inserted now (for insertion / removal events). */
+  presentTokens(): string[] {
+    this.#open();
+    return this.#presentTokens().map((t) => t.key);
+  }
+
+  /**
+   * The certificates on every inserted token (CA certificates left out), each signing certificate
+   * with its paired encryption certificate. A token that fails to answer is skipped.
+   */
+  async listCertificates(): Promise<Pkcs11Certificate[]> {
+    this.#open();
+    const out: Pkcs11Certificate[] = [];
+    for (const token of this.#presentTokens()) {
+      try {
+        out.push(...this.#certificatesOn(token));
+      } catch (err) {
+        if (isYizhengError(err, 'DEVICE_REMOVED') || isYizhengError(err, 'TOKEN_NOT_PRESENT')) continue;
+        throw err;
+      }
+    }
+    return out;
+  }
+
+  /** The PIN state of the token holding `certId`, from its flags (no login attempt). */
+  async getPinStatus(certId: string): Promise<PinState> {
+    this.#open();
+    return readPinStateFromFlags(this.#resolve(certId).info.flags);
+  }
+
+  /**
+   * Logs in to the token holding `certId`, once: a wrong PIN fails with PIN_INCORRECT (its details
+   * carry the PIN state read from the token afterwards) and is never retried. `pin: null` uses the
+   * reader's PIN pad. Ends any other login on the same token.
+   *
+   * @throws {YizhengError} PIN_INCORRECT, PIN_LOCKED, PIN_LEN_RANGE, PIN_MUST_CHANGE,
+   *   TOKEN_NOT_PRESENT, CERT_NOT_FOUND, DEVICE_REMOVED, USER_CANCELLED, CLIENT_PROTOCOL_ERROR.
+   */
+  async login(certId: string, pin: string | null): Promise<Pkcs11Login> {
+    this.#open();
+    const { keyId } = parseCertId(certId);
+    const token = this.#resolve(certId);
+    const pinLength = { min: token.info.minPinLen, max: token.info.maxPinLen };
+    if (pin === null) {
+      if ((token.info.flags & C.CKF_PROTECTED_AUTHENTICATION_PATH) === 0) throw new YizhengError('PIN_LEN_RANGE', pinLength);
+    } else {
+      if (typeof pin !== 'string') throw new YizhengError('PIN_LEN_RANGE', pinLength);
+      this.#checkPinLength(pin, token.info);
+    }
+    this.#endLogin(token.key);
+    const session = this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION), token);
+    try {
+      if (pin === null) this.#api.C_Login(session, C.CKU_USER);
+      else this.#api.C_Login(session, C.CKU_USER, pin);
+    } catch (err) {
+      this.#safe(() => this.#api.C_CloseSession(session));
+      throw this.#loginFailure(err, token, 'C_Login');
+    }
+    const after = this.#tokenInfo(token.slot);
+    if (after && readPinStateFromFlags(after.flags).mustChange && !this.#options.allowDefaultPin) {
+      this.#safe(() => this.#api.C_Logout(session));
+      this.#safe(() => this.#api.C_CloseSession(session));
+      throw new YizhengError('PIN_MUST_CHANGE', {});
+    }
+    const login = new Pkcs11Login(this, certId, token.key, keyId, session, token.slot);
+    this.#logins.set(token.key, login);
+    return login;
+  }
+
+  /**
+   * Logs in, signs `data` and logs out, whatever happens. The convenience for server-side signing
+   * with a PIN the caller holds.
+   */
+  async signWithPin(certId: string, pin: string | null, data: Uint8Array | string, options: Omit<Pkcs11SignOptions, 'keepLoggedIn'> = {}): Promise<Pkcs11Signature> {
+    const login = await this.login(certId, pin);
+    try {
+      return await login.sign(data, options);
+    } finally {
+      login.logout();
+    }
+  }
+
+  /**
+   * Changes the user PIN (C_SetPIN in a public R/W session): the old PIN is checked by the token,
+   * once. The new PIN must fit the token's length limits and must not be trivial (1234, 111111,
+   * 123456…), nor equal the old one.
+   *
+   * @throws {YizhengError} PIN_INCORRECT (old PIN), PIN_LOCKED, PIN_LEN_RANGE, PIN_REJECTED, and the
+   *   device errors of {@link Pkcs11Module.login}.
+   */
+  async changePin(certId: string, oldPin: string, newPin: string): Promise<void> {
+    this.#open();
+    const token = this.#resolve(certId);
+    if (typeof oldPin !== 'string' || typeof newPin !== 'string') throw new YizhengError('PIN_LEN_RANGE', { min: token.info.minPinLen, max: token.info.maxPinLen });
+    this.#checkPinLength(newPin, token.info);
+    if (newPin === oldPin) throw new YizhengError('PIN_REJECTED', { reason: 'the new PIN equals the old one' });
+    if (isTrivialPin(newPin)) throw new YizhengError('PIN_REJECTED', { reason: 'too simple (an initial PIN, one repeated digit or a run such as 1234)' });
+    this.#endLogin(token.key);
+    const session = this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION | C.CKF_RW_SESSION), token);
+    try {
+      this.#api.C_SetPIN(session, oldPin, newPin);
+    } catch (err) {
+      if (ckrOf(err) === C.CKR_PIN_INVALID) throw new YizhengError('PIN_REJECTED', { reason: 'characters the key does not accept' }, { cause: err });
+      throw this.#loginFailure(err, token, 'C_SetPIN');
+    } finally {
+      this.#safe(() => this.#api.C_CloseSession(session));
+    }
+  }
+
+  /** Ends every login and finalises the module. */
+  close(): void {
+    if (this.#closed) return;
+    for (const key of [...this.#logins.keys()]) this.#endLogin(key);
+    this.#closed = true;
+    this.#release();
+  }
+
+  // --- used by Pkcs11Login -----------------------------------------------------------------------
+
+  /** @internal */
+  _sign(login: Pkcs11Login, session: Pkcs11Handle, slot: Pkcs11Handle, keyId: string, data: Uint8Array, options: Pkcs11SignOptions): Pkcs11Signature {
+    this.#open();
+    let mechanism: number | undefined;
+    try {
+      const id = Buffer.from(keyId, 'hex');
+      const certHandle = this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_CERTIFICATE }, { type: C.CKA_ID, value: id }])[0];
+      const keyHandle = this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_PRIVATE_KEY }, { type: C.CKA_ID, value: id }])[0];
+      if (certHandle === undefined || keyHandle === undefined) {
+        throw new YizhengError('CERT_NOT_FOUND', { reason: certHandle === undefined ? 'no certificate with this CKA_ID' : 'no private key with this CKA_ID' });
+      }
+      const der = this.#attribute(session, certHandle, C.CKA_VALUE);
+      if (der === undefined) throw new YizhengError('CERT_NOT_FOUND', { reason: 'the certificate has no value' });
+      const certificate = parseCertificate(der);
+      const plan = this.#plan(slot, certificate, data);
+      mechanism = plan.mechanism;
+      this.#api.C_SignInit(session, { mechanism: plan.mechanism, ...(plan.parameter && { parameter: plan.parameter }) }, keyHandle);
+      const out = this.#api.C_Sign(session, plan.input, Buffer.alloc(1024));
+      const signature = Buffer.from(out);
+      const format = options.format ?? 'der';
+      if (plan.keyType === 'rsa') return { signature, format: 'raw', mechanism: mechanismName(plan.mechanism), keyType: plan.keyType };
+      const raw = plan.output === 'der' ? derToRaw(signature, plan.fieldBytes) : signature;
+      return { signature: format === 'raw' ? raw : rawToDer(raw), format, mechanism: mechanismName(plan.mechanism), keyType: plan.keyType };
+    } catch (err) {
+      const token = this.#tokenByKey(login.tokenKey);
+      if (token === undefined) this.#endLogin(login.tokenKey);
+      throw mapPkcs11Error(err, { fn: 'C_Sign', tokenGone: token === undefined, ...(mechanism !== undefined && { mechanism }) });
+    }
+  }
+
+  /** @internal */
+  _logout(login: Pkcs11Login, session: Pkcs11Handle): void {
+    this.#safe(() => this.#api.C_Logout(session));
+    this.#safe(() => this.#api.C_CloseSession(session));
+    if (this.#logins.get(login.tokenKey) === login) this.#logins.delete(login.tokenKey);
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  #open(): void {
+    if (this.#closed) throw new YizhengError('CLIENT_NOT_RUNNING', { client: this.#options.name ?? 'PKCS#11 module' });
+  }
+
+  #safe(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // Cleanup after a failure (or a pulled-out token): nothing to add to the first error.
+    }
+  }
+
+  #endLogin(tokenKey: string): void {
+    this.#logins.get(tokenKey)?.logout();
+    this.#logins.delete(tokenKey);
+  }
+
+  #checkPinLength(pin: string, info: Pkcs11TokenInfo): void {
+    const length = pinByteLength(pin);
+    const { minPinLen: min, maxPinLen: max } = info;
+    const limitsMakeSense = min > 0 && max >= min && max < 0x1_0000;
+    if (length === 0 || (limitsMakeSense && (length < min || length > max)) || length > 256) {
+      throw new YizhengError('PIN_LEN_RANGE', { min, max });
+    }
+  }
+
+  /** Runs a PKCS#11 call, mapping its failure (checking for removal when the code suggests it). */
+  #call<T>(fn: string, call: () => T, token?: TokenRef): T {
+    try {
+      return call();
+    } catch (err) {
+      const gone = token !== undefined && mayMeanRemoval(err) && this.#tokenByKey(token.key) === undefined;
+      if (gone && token) this.#endLogin(token.key);
+      throw mapPkcs11Error(err, { fn, tokenGone: gone });
+    }
+  }
+
+  #loginFailure(err: unknown, token: TokenRef, fn: string): unknown {
+    const ckr = ckrOf(err);
+    const pinLength = { min: token.info.minPinLen, max: token.info.maxPinLen };
+    const after = this.#tokenByKey(token.key);
+    if (after === undefined) return mapPkcs11Error(err, { fn, tokenGone: true });
+    const state = readPinStateFromFlags(after.info.flags);
+    if (ckr === C.CKR_USER_ALREADY_LOGGED_IN) {
+      // Someone else's leftover login in this process: undo it, but do not retry the PIN.
+      const s = this.#safeOpen(after.slot);
+      if (s) {
+        this.#safe(() => this.#api.C_Logout(s));
+        this.#safe(() => this.#api.C_CloseSession(s));
+      }
+      return new YizhengError('TOKEN_LOGIN_REQUIRED', {}, { cause: err });
+    }
+    if (ckr === C.CKR_GENERAL_ERROR || ckr === C.CKR_FUNCTION_FAILED || ckr === C.CKR_DEVICE_ERROR) {
+      // Some modules answer a wrong PIN this way: believe it only when the PIN flags got worse.
+      const before = readPinStateFromFlags(token.info.flags);
+      const worse = (state.locked && !before.locked) || (state.finalTry && !before.finalTry) || (state.countLow && !before.countLow);
+      if (worse) return wrongPinError(state, err);
+    }
+    return mapPkcs11Error(err, { fn, pinState: state, pinLength });
+  }
+
+  #safeOpen(slot: Pkcs11Handle): Pkcs11Handle | undefined {
+    try {
+      return this.#api.C_OpenSession(slot, C.CKF_SERIAL_SESSION);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #tokenInfo(slot: Pkcs11Handle): Pkcs11TokenInfo | null {
+    try {
+      return this.#api.C_GetTokenInfo(slot);
+    } catch {
+      return null;
+    }
+  }
+
+  #presentTokens(): TokenRef[] {
+    const slots = this.#call('C_GetSlotList', () => this.#api.C_GetSlotList(true));
+    const out: TokenRef[] = [];
+    for (const slot of slots) {
+      const info = this.#tokenInfo(slot);
+      if (info) out.push({ slot, info, key: tokenKeyOf(slot, info) });
+    }
+    return out;
+  }
+
+  #tokenByKey(key: string): TokenRef | undefined {
+    try {
+      return this.#presentTokens().find((t) => t.key === key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #resolve(certId: string): TokenRef {
+    const { tokenKey } = parseCertId(certId);
+    const token = this.#tokenByKey(tokenKey);
+    if (token === undefined) throw new YizhengError('TOKEN_NOT_PRESENT', {});
+    return token;
+  }
+
+  #summary(slot: Pkcs11Handle, info: Pkcs11TokenInfo): Pkcs11TokenSummary {
+    return {
+      label: trim(info.label),
+      serial: tokenKeyOf(slot, info),
+      manufacturer: trim(info.manufacturerID),
+      model: trim(info.model),
+      flags: info.flags,
+      pinState: readPinStateFromFlags(info.flags),
+      pinLength: { min: info.minPinLen, max: info.maxPinLen },
+      protectedAuthenticationPath: (info.flags & C.CKF_PROTECTED_AUTHENTICATION_PATH) !== 0,
+      initialized: (info.flags & C.CKF_TOKEN_INITIALIZED) !== 0,
+    };
+  }
+
+  #find(session: Pkcs11Handle, template: Pkcs11Attribute[], limit = 256): Pkcs11Handle[] {
+    this.#api.C_FindObjectsInit(session, template);
+    try {
+      const out: Pkcs11Handle[] = [];
+      while (out.length < limit) {
+        const batch = this.#api.C_FindObjects(session, 32);
+        if (batch.length === 0) break;
+        out.push(...batch);
+      }
+      return out.slice(0, limit);
+    } finally {
+      this.#safe(() => this.#api.C_FindObjectsFinal(session));
+    }
+  }
+
+  #attribute(session: Pkcs11Handle, object: Pkcs11Handle, type: number): Buffer | undefined {
+    try {
+      const value = this.#api.C_GetAttributeValue(session, object, [{ type }])[0]?.value;
+      return Buffer.isBuffer(value) ? value : undefined;
+    } catch (err) {
+      if (mayMeanRemoval(err)) throw err;
+      return undefined; // an attribute the object does not have
+    }
+  }
+
+  #certificatesOn(token: TokenRef): Pkcs11Certificate[] {
+    const session = this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION), token);
+    const found: { keyId: string; label: string; der: Uint8Array; certificate: Certificate }[] = [];
+    try {
+      const handles = this.#call(
+        'C_FindObjects',
+        () => this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_CERTIFICATE }, { type: C.CKA_CERTIFICATE_TYPE, value: C.CKC_X_509 }]),
+        token,
+      );
+      for (const handle of handles) {
+        const der = this.#attribute(session, handle, C.CKA_VALUE);
+        const id = this.#attribute(session, handle, C.CKA_ID);
+        if (der === undefined || id === undefined || id.length === 0 || id.length > 64) continue;
+        let certificate: Certificate;
+        try {
+          certificate = parseCertificate(new Uint8Array(der));
+        } catch {
+          continue; // not a certificate Yizheng can read: not offered
+        }
+        if (certificate.basicConstraints?.ca) continue;
+        const label = this.#attribute(session, handle, C.CKA_LABEL)?.toString('utf8').trim() || certificate.subject.commonName || id.toString('hex');
+        found.push({ keyId: id.toString('hex'), label, der: new Uint8Array(der), certificate });
+      }
+    } finally {
+      this.#safe(() => this.#api.C_CloseSession(session));
+    }
+    const tokenInfo = {
+      label: trim(token.info.label),
+      serial: token.key,
+      manufacturer: trim(token.info.manufacturerID),
+      model: trim(token.info.model),
+    };
+    const idOf = (keyId: string): string => `${encodeURIComponent(token.key)}/${keyId}`;
+    const keyTypeOf = (c: Certificate): Pkcs11KeyType => {
+      const a = c.publicKey.algorithm;
+      return a === 'rsa' || a === 'ec' || a === 'sm2' ? a : 'unknown';
+    };
+    const sameHolder = (a: Certificate, b: Certificate): boolean => a.subject.equals(b.subject) && a.issuer.equals(b.issuer);
+    return found.map((f) => {
+      const purpose = f.certificate.purpose;
+      const pair = purpose === 'signing' ? found.find((o) => o !== f && o.certificate.purpose === 'encryption' && sameHolder(o.certificate, f.certificate)) : undefined;
+      return {
+        id: idOf(f.keyId),
+        label: f.label,
+        der: f.der,
+        certificate: f.certificate,
+        keyId: f.keyId,
+        keyType: keyTypeOf(f.certificate),
+        purpose,
+        token: tokenInfo,
+        ...(pair && { encryption: { id: idOf(pair.keyId), der: pair.der, keyId: pair.keyId } }),
+      };
+    });
+  }
+
+  #plan(slot: Pkcs11Handle, certificate: Certificate, data: Uint8Array): {
+    mechanism: number;
+    parameter?: Buffer;
+    input: Buffer;
+    keyType: Pkcs11KeyType;
+    fieldBytes: number;
+    output: 'raw' | 'der';
+  } {
+    const key = certificate.publicKey;
+    let mechanisms: number[] | null = null;
+    const has = (m: number): boolean => {
+      if (mechanisms === null) {
+        try {
+          mechanisms = this.#api.C_GetMechanismList(slot);
+        } catch (err) {
+          if (mayMeanRemoval(err)) throw err;
+          mechanisms = [];
+        }
+      }
+      return mechanisms.includes(m);
+    };
+    const message = Buffer.from(data);
+    switch (key.algorithm) {
+      case 'rsa': {
+        if (has(C.CKM_SHA256_RSA_PKCS)) return { mechanism: C.CKM_SHA256_RSA_PKCS, input: message, keyType: 'rsa', fieldBytes: 0, output: 'raw' };
+        const digestInfo = Buffer.concat([SHA256_DIGEST_INFO_PREFIX, createHash('sha256').update(message).digest()]);
+        return { mechanism: C.CKM_RSA_PKCS, input: digestInfo, keyType: 'rsa', fieldBytes: 0, output: 'raw' };
+      }
+      case 'ec': {
+        const fieldBytes = curveFieldBytes(key.curve);
+        const hash = key.curve === 'P-384' ? 'sha384' : key.curve === 'P-521' ? 'sha512' : 'sha256';
+        if (key.curve === 'P-256' && has(C.CKM_ECDSA_SHA256)) {
+          return { mechanism: C.CKM_ECDSA_SHA256, input: message, keyType: 'ec', fieldBytes, output: 'raw' };
+        }
+        return { mechanism: C.CKM_ECDSA, input: createHash(hash).update(message).digest(), keyType: 'ec', fieldBytes, output: 'raw' };
+      }
+      case 'sm2': {
+        const sm2 = this.#options.sm2;
+        if (sm2 === undefined) throw new YizhengError('MECHANISM_UNSUPPORTED', { mechanism: 'SM2 (no vendor SM2 mechanism configured)' });
+        const input = sm2.input === 'message' ? message : Buffer.from(sm3(concat(computeSm2Z(key.point, sm2.userId), message)));
+        return {
+          mechanism: sm2.mechanism,
+          ...(sm2.parameter && { parameter: Buffer.from(sm2.parameter) }),
+          input,
+          keyType: 'sm2',
+          fieldBytes: 32,
+          output: sm2.output ?? 'raw',
+        };
+      }
+      default:
+        throw new YizhengError('MECHANISM_UNSUPPORTED', { mechanism: `public key ${key.oid}` });
+    }
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * A login on one token, for one certificate. By default it ends after one signature (the next one
+ * needs the PIN again); {@link Pkcs11Login.logout} ends it earlier.
+ */
+export class Pkcs11Login {
+  readonly #module: Pkcs11Module;
+  readonly #session: Pkcs11Handle;
+  readonly #slot: Pkcs11Handle;
+  #active = true;
+  /** The certificate this login is for. */
+  readonly certId: string;
+  /** @internal */
+  readonly tokenKey: string;
+  /** CKA_ID of the key, hex. */
+  readonly keyId: string;
+
+  /** @internal */
+  constructor(module: Pkcs11Module, certId: string, tokenKey: string, keyId: string, session: Pkcs11Handle, slot: Pkcs11Handle) {
+    this.#module = module;
+    this.certId = certId;
+    this.tokenKey = tokenKey;
+    this.keyId = keyId;
+    this.#session = session;
+    this.#slot = slot;
+  }
+
+  /** False once logged out (after a signature, a logout, another login on the token, or removal). */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /**
+   * Signs `data` (a string is taken as its UTF-8 bytes) with the certificate's private key: RSA
+   * PKCS#1 v1.5 with SHA-256, ECDSA (SHA-256 for P-256, computed here when the token only has
+   * CKM_ECDSA), or SM2 through the configured vendor mechanism. Logs out afterwards unless
+   * `keepLoggedIn`.
+   *
+   * @throws {YizhengError} TOKEN_LOGIN_REQUIRED when the login has ended; MECHANISM_UNSUPPORTED;
+   *   CERT_NOT_FOUND; DEVICE_REMOVED; USER_CANCELLED; CLIENT_PROTOCOL_ERROR.
+   */
+  async sign(data: Uint8Array | string, options: Pkcs11SignOptions = {}): Promise<Pkcs11Signature> {
+    if (!this.#active) throw new YizhengError('TOKEN_LOGIN_REQUIRED', {});
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    try {
+      return this.#module._sign(this, this.#session, this.#slot, this.keyId, bytes, options);
+    } finally {
+      if (!options.keepLoggedIn) this.logout();
+    }
+  }
+
+  /** Logs out and closes the session (idempotent; never throws). */
+  logout(): void {
+    if (!this.#active) return;
+    this.#active = false;
+    this.#module._logout(this, this.#session);
+  }
+}
+
+// --- opening --------------------------------------------------------------------------------------
+
+const CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
+
+function initialize(api: Pkcs11Api, libraryParameters: string | undefined, name: string): void {
+  try {
+    api.C_Initialize(libraryParameters === undefined ? undefined : { libraryParameters });
+  } catch (err) {
+    if (ckrOf(err) !== CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+      throw new YizhengError('CLIENT_NOT_RUNNING', { client: name }, { cause: err });
+    }
+  }
+}
+
+/**
+ * Wraps a PKCS#11 implementation already loaded (for example a test double) and initialises it.
+ * {@link Pkcs11Module.close} finalises it.
+ */
+export function createPkcs11Module(api: Pkcs11Api, options: Pkcs11ModuleOptions & { libraryParameters?: string } = {}): Pkcs11Module {
+  initialize(api, options.libraryParameters, options.name ?? 'PKCS#11 module');
+  return new Pkcs11Module(api, options, () => {
+    try {
+      api.C_Finalize();
+    } catch {
+      // already finalised
+    }
+  });
+}
+
+/** One loaded library per path, shared (C_Initialize once) and finalised when the last user closes. */
+const loaded = new Map<string, { api: Promise<Pkcs11Api>; users: number }>();
+
+/**
+ * Loads the PKCS#11 library at `options.path` through `pkcs11js` and initialises it. Opening the same
+ * path twice shares one initialised library.
+ *
+ * @throws {YizhengError} CLIENT_NOT_RUNNING when the library cannot be loaded or initialised.
+ */
+export async function openPkcs11Module(options: OpenPkcs11ModuleOptions): Promise<Pkcs11Module> {
+  const name = options.name ?? `PKCS#11 module ${options.path}`;
+  let entry = loaded.get(options.path);
+  if (entry === undefined) {
+    const api = loadPkcs11Library(options.path).then((lib) => {
+      initialize(lib, options.libraryParameters, name);
+      return lib;
+    });
+    entry = { api, users: 0 };
+    loaded.set(options.path, entry);
+  }
+  let api: Pkcs11Api;
+  try {
+    api = await entry.api;
+  } catch (err) {
+    if (loaded.get(options.path) === entry) loaded.delete(options.path);
+    throw isYizhengError(err) ? err : new YizhengError('CLIENT_NOT_RUNNING', { client: name }, { cause: err });
+  }
+  entry.users++;
+  const shared = entry;
+  return new Pkcs11Module(api, { ...options, name }, () => {
+    shared.users--;
+    if (shared.users > 0) return;
+    if (loaded.get(options.path) === shared) loaded.delete(options.path);
+    try {
+      api.C_Finalize();
+    } catch {
+      // already finalised
+    }
+    try {
+      api.close?.();
+    } catch {
+      // unloading is best effort
+    }
+  });
+}
