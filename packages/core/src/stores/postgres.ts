@@ -8,6 +8,7 @@
  * transaction takes one client from the pool for `BEGIN` ... `COMMIT` at READ COMMITTED.
  */
 import { YizhengError } from '../errors/index';
+import { BINDING_COLUMNS, bindingValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
 import { Gate, TxScope } from './unit-of-work';
 import type {
   AuditEvent,
@@ -30,7 +31,6 @@ import type {
 } from './types';
 import {
   alreadyBound,
-  auditCursor,
   bindingChanged,
   checkAuditQuery,
   checkDate,
@@ -38,7 +38,6 @@ import {
   checkId,
   checkPurpose,
   duplicateId,
-  expiringCursor,
   normalizeChallenge,
   normalizeFacts,
   normalizeNewBinding,
@@ -158,107 +157,53 @@ CREATE INDEX yizheng_audit_binding ON {s}yizheng_audit (binding_id, seq);
   },
 ];
 
-type Row = Record<string, unknown>;
+/** PostgreSQL's values as `pg` returns them: times as Dates (or text), bigints as text, JSON parsed. */
+class PostgresRows extends RowReader {
+  constructor() {
+    super('PostgreSQL');
+  }
 
-function corrupt(column: string): YizhengError {
-  return new YizhengError('INTERNAL_ERROR', { reason: `unexpected value in PostgreSQL column ${column}` });
+  /** A timestamptz, whether the pool parses it to a Date (pg's default) or leaves it as text. */
+  date(row: Row, column: string): Date {
+    const v = row[column];
+    const d = v instanceof Date ? new Date(v.getTime()) : typeof v === 'string' || typeof v === 'number' ? new Date(v) : null;
+    if (d === null || Number.isNaN(d.getTime())) throw this.corrupt(column);
+    return d;
+  }
+
+  int(row: Row, column: string): number {
+    const v = row[column];
+    const n = typeof v === 'string' ? Number(v) : typeof v === 'bigint' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw this.corrupt(column);
+    return n;
+  }
+
+  flag(row: Row, column: string): boolean {
+    const v = row[column];
+    if (typeof v !== 'boolean') throw this.corrupt(column);
+    return v;
+  }
+
+  strings(row: Row, column: string): string[] {
+    const v = row[column];
+    if (!Array.isArray(v) || !v.every((p) => typeof p === 'string')) throw this.corrupt(column);
+    return v as string[];
+  }
+
+  object(row: Row, column: string): Record<string, unknown> | undefined {
+    const v = row[column];
+    if (typeof v === 'string') return JSON.parse(v) as Record<string, unknown>;
+    if (typeof v === 'object' && v !== null) return v as Record<string, unknown>;
+    return undefined;
+  }
 }
 
-function str(row: Row, column: string): string {
-  const v = row[column];
-  if (typeof v !== 'string') throw corrupt(column);
-  return v;
-}
+const reader = new PostgresRows();
 
-function optStr(row: Row, column: string): string | undefined {
-  const v = row[column];
-  if (v === null || v === undefined) return undefined;
-  if (typeof v !== 'string') throw corrupt(column);
-  return v;
-}
+const asIs = <T>(value: T): T => value;
 
-/** A timestamptz, whether the pool parses it to a Date (pg's default) or leaves it as text. */
-function date(row: Row, column: string): Date {
-  const v = row[column];
-  const d = v instanceof Date ? new Date(v.getTime()) : typeof v === 'string' || typeof v === 'number' ? new Date(v) : null;
-  if (d === null || Number.isNaN(d.getTime())) throw corrupt(column);
-  return d;
-}
-
-function int(row: Row, column: string): number {
-  const v = row[column];
-  const n = typeof v === 'string' ? Number(v) : typeof v === 'bigint' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw corrupt(column);
-  return n;
-}
-
-function toBinding(row: Row): Binding {
-  const keyId = optStr(row, 'key_id');
-  const base: CertificateFacts = {
-    serialNumber: str(row, 'serial_number'),
-    sha256: str(row, 'sha256'),
-    subjectDn: str(row, 'subject_dn'),
-    issuerDn: str(row, 'issuer_dn'),
-    notBefore: date(row, 'not_before'),
-    notAfter: date(row, 'not_after'),
-  };
-  const permissions = row['permissions'];
-  if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string')) throw corrupt('permissions');
-  const isAdmin = row['is_admin'];
-  if (typeof isAdmin !== 'boolean') throw corrupt('is_admin');
-  return {
-    id: str(row, 'id'),
-    scope: str(row, 'scope'),
-    identityKey: str(row, 'identity_key'),
-    providerId: str(row, 'provider_id'),
-    accountId: str(row, 'account_id'),
-    organizationId: str(row, 'organization_id'),
-    enterpriseCode: str(row, 'enterprise_code'),
-    entityName: str(row, 'entity_name'),
-    certificate: keyId === undefined ? base : { ...base, keyId },
-    isAdmin,
-    permissions: permissions as string[],
-    boundAt: date(row, 'bound_at'),
-    boundBy: str(row, 'bound_by'),
-    updatedAt: date(row, 'updated_at'),
-  };
-}
-
-function toChallenge(row: Row): PendingChallenge {
-  return {
-    sessionId: str(row, 'session_id'),
-    purpose: str(row, 'purpose') as ChallengePurpose,
-    nonce: str(row, 'nonce'),
-    origin: str(row, 'origin'),
-    issuedAt: date(row, 'issued_at'),
-    expiresAt: date(row, 'expires_at'),
-  };
-}
-
-function toEvent(row: Row): AuditEvent {
-  let e: AuditEvent = {
-    id: str(row, 'id'),
-    at: date(row, 'at'),
-    type: str(row, 'type'),
-    actorAccountId: str(row, 'actor_account_id'),
-  };
-  const target = optStr(row, 'target_account_id');
-  const bindingId = optStr(row, 'binding_id');
-  const serial = optStr(row, 'cert_serial');
-  const sha256 = optStr(row, 'cert_sha256');
-  const previous = optStr(row, 'previous_serial');
-  const details = row['details'];
-  if (target !== undefined) e = { ...e, targetAccountId: target };
-  if (bindingId !== undefined) e = { ...e, bindingId };
-  if (serial !== undefined && sha256 !== undefined) e = { ...e, certificate: { serialNumber: serial, sha256 } };
-  if (previous !== undefined) e = { ...e, previousSerial: previous };
-  if (typeof details === 'string') e = { ...e, details: JSON.parse(details) as Record<string, unknown> };
-  else if (typeof details === 'object' && details !== null) e = { ...e, details: details as Record<string, unknown> };
-  return e;
-}
-
-const BINDING_COLUMNS =
-  'id, scope, identity_key, provider_id, account_id, organization_id, enterprise_code, entity_name, serial_number, sha256, subject_dn, issuer_dn, not_before, not_after, key_id, is_admin, permissions, bound_at, bound_by, updated_at';
+/** `pg` takes Dates, booleans and arrays as they are. */
+const POSTGRES_VALUES: ValueEncoding<unknown> = { time: asIs, flag: asIs, list: asIs };
 
 /** Table names, qualified with the schema when there is one. */
 interface Tables {
@@ -296,7 +241,7 @@ class PgChallenges implements ChallengeStore {
       checkPurpose(purpose),
     ]);
     const row = rows[0];
-    return row === undefined ? null : toChallenge(row);
+    return row === undefined ? null : reader.challenge(row);
   }
 
   async purgeExpired(now: Date): Promise<number> {
@@ -320,29 +265,7 @@ class PgBindings implements BindingStore {
 
   async insert(binding: NewBinding): Promise<Binding> {
     const b = normalizeNewBinding(binding, this.#clock());
-    const c = b.certificate;
-    const values = [
-      b.id,
-      b.scope,
-      b.identityKey,
-      b.providerId,
-      b.accountId,
-      b.organizationId,
-      b.enterpriseCode,
-      b.entityName,
-      c.serialNumber,
-      c.sha256,
-      c.subjectDn,
-      c.issuerDn,
-      c.notBefore,
-      c.notAfter,
-      c.keyId ?? null,
-      b.isAdmin,
-      b.permissions,
-      b.boundAt,
-      b.boundBy,
-      b.updatedAt,
-    ];
+    const values = bindingValues(b, POSTGRES_VALUES);
     // ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit or roll back,
     // and never aborts the surrounding transaction. The conflicting row is then read to name it; if
     // it vanished in between (unbound meanwhile), the insert is simply tried again.
@@ -366,13 +289,13 @@ class PgBindings implements BindingStore {
       checkId(identityKey, 'identityKey'),
     ]);
     const row = rows[0];
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   async findById(id: string): Promise<Binding | null> {
     const rows = await this.#q(`SELECT ${BINDING_COLUMNS} FROM ${this.#t.bindings} WHERE id = $1`, [checkId(id, 'id')]);
     const row = rows[0];
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   async listByAccount(accountId: string): Promise<Binding[]> {
@@ -380,7 +303,7 @@ class PgBindings implements BindingStore {
       `SELECT ${BINDING_COLUMNS} FROM ${this.#t.bindings} WHERE account_id = $1 ORDER BY bound_at, id`,
       [checkId(accountId, 'accountId')],
     );
-    return rows.map(toBinding);
+    return rows.map((row) => reader.binding(row));
   }
 
   async listByOrganization(organizationId: string): Promise<Binding[]> {
@@ -388,7 +311,7 @@ class PgBindings implements BindingStore {
       `SELECT ${BINDING_COLUMNS} FROM ${this.#t.bindings} WHERE organization_id = $1 ORDER BY bound_at, id`,
       [checkId(organizationId, 'organizationId')],
     );
-    return rows.map(toBinding);
+    return rows.map((row) => reader.binding(row));
   }
 
   async updateCertificateFacts(id: string, facts: CertificateFacts, expectedSerial?: string): Promise<Binding | null> {
@@ -399,14 +322,14 @@ class PgBindings implements BindingStore {
       `UPDATE ${this.#t.bindings} SET serial_number = $1, sha256 = $2, subject_dn = $3, issuer_dn = $4, not_before = $5,
          not_after = $6, key_id = $7, updated_at = $8
        WHERE id = $9 AND ($10::text IS NULL OR serial_number = $10) RETURNING ${BINDING_COLUMNS}`,
-      [f.serialNumber, f.sha256, f.subjectDn, f.issuerDn, f.notBefore, f.notAfter, f.keyId ?? null, this.#clock(), id, expected],
+      [...factsValues(f, asIs), this.#clock(), id, expected],
     );
     const row = rows[0];
-    if (row !== undefined) return toBinding(row);
+    if (row !== undefined) return reader.binding(row);
     if (expected === null) return null;
     const current = (await this.#q(`SELECT serial_number FROM ${this.#t.bindings} WHERE id = $1`, [id]))[0];
     if (current === undefined) return null;
-    throw bindingChanged(id, expected, str(current, 'serial_number'));
+    throw bindingChanged(id, expected, reader.str(current, 'serial_number'));
   }
 
   async setPermissions(id: string, permissions: BindingPermissions): Promise<Binding | null> {
@@ -417,7 +340,7 @@ class PgBindings implements BindingStore {
       [p.isAdmin, p.permissions, this.#clock(), id],
     );
     const row = rows[0];
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   async delete(id: string): Promise<Binding | null> {
@@ -425,7 +348,7 @@ class PgBindings implements BindingStore {
       checkId(id, 'id'),
     ]);
     const row = rows[0];
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   async listExpiring(query: ExpiringQuery): Promise<Page<Binding>> {
@@ -445,9 +368,7 @@ class PgBindings implements BindingStore {
              ORDER BY not_after, id LIMIT $5`,
             [new Date(q.from.ms), q.from.id, after, before, q.limit + 1],
           );
-    const items = rows.slice(0, q.limit).map(toBinding);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last !== undefined ? expiringCursor(last) : null };
+    return reader.expiringPage(rows, q.limit);
   }
 }
 
@@ -467,18 +388,7 @@ class PgAudit implements AuditLog {
     const rows = await this.#q(
       `INSERT INTO ${this.#t.audit} (id, at, type, actor_account_id, target_account_id, binding_id, cert_serial, cert_sha256,
          previous_serial, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) ON CONFLICT (id) DO NOTHING RETURNING seq`,
-      [
-        e.id,
-        e.at,
-        e.type,
-        e.actorAccountId,
-        e.targetAccountId ?? null,
-        e.bindingId ?? null,
-        e.certificate?.serialNumber ?? null,
-        e.certificate?.sha256 ?? null,
-        e.previousSerial ?? null,
-        e.details === undefined ? null : JSON.stringify(e.details),
-      ],
+      eventValues(e, asIs),
     );
     if (rows.length !== 1) throw duplicateId('audit event', e.id);
     return e;
@@ -505,12 +415,7 @@ class PgAudit implements AuditLog {
       `SELECT * FROM ${this.#t.audit} ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY seq DESC LIMIT $${values.length}`,
       values,
     );
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toEvent),
-      nextCursor: rows.length > q.limit && last !== undefined ? auditCursor(int(last, 'seq')) : null,
-    };
+    return reader.auditPage(rows, q.limit);
   }
 }
 
@@ -670,7 +575,7 @@ export function createPostgresStores(options: PostgresStoreOptions): Stores {
         await client.query(
           `CREATE TABLE IF NOT EXISTS ${tables.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
         );
-        const applied = new Set((await client.query(`SELECT version FROM ${tables.migrations}`)).rows.map((r) => int(r, 'version')));
+        const applied = new Set((await client.query(`SELECT version FROM ${tables.migrations}`)).rows.map((r) => reader.int(r, 'version')));
         for (const m of POSTGRES_MIGRATIONS) {
           if (applied.has(m.version)) continue;
           await client.query(m.sql.replaceAll('{s}', prefix));

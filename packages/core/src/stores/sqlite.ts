@@ -11,8 +11,9 @@
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { YizhengError } from '../errors/index';
+import { BINDING_COLUMNS, bindingValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
 import { Gate, syncStores, type Direct, type SyncEngine } from './unit-of-work';
 import type {
   AuditEvent,
@@ -34,7 +35,6 @@ import type {
 } from './types';
 import {
   alreadyBound,
-  auditCursor,
   bindingChanged,
   checkAuditQuery,
   checkDate,
@@ -42,7 +42,6 @@ import {
   checkId,
   checkPurpose,
   duplicateId,
-  expiringCursor,
   normalizeChallenge,
   normalizeFacts,
   normalizeNewBinding,
@@ -127,106 +126,57 @@ CREATE INDEX yizheng_audit_binding ON yizheng_audit (binding_id, seq);
   },
 ];
 
-type Row = Record<string, SQLOutputValue>;
-
-function str(row: Row, column: string): string {
-  const v = row[column];
-  if (typeof v !== 'string') throw corrupt(column);
-  return v;
-}
-
-function optStr(row: Row, column: string): string | undefined {
-  const v = row[column];
-  if (v === null || v === undefined) return undefined;
-  if (typeof v !== 'string') throw corrupt(column);
-  return v;
-}
-
-function num(row: Row, column: string): number {
-  const v = row[column];
-  if (typeof v !== 'number') throw corrupt(column);
-  return v;
-}
-
-function corrupt(column: string): YizhengError {
-  return new YizhengError('INTERNAL_ERROR', { reason: `unexpected value in SQLite column ${column}` });
-}
-
 /** Parsed permission lists by their JSON text: platforms reuse a handful of sets across many rows. */
 const permissionLists = new Map<string, readonly string[]>();
 
-function permissionsOf(row: Row): string[] {
-  const text = str(row, 'permissions');
-  let list = permissionLists.get(text);
-  if (list === undefined) {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string')) throw corrupt('permissions');
-    list = parsed as string[];
-    if (permissionLists.size < 1024) permissionLists.set(text, list);
+/** SQLite's values: times as epoch milliseconds, the flag as 0 or 1, lists and details as JSON text. */
+class SqliteRows extends RowReader {
+  constructor() {
+    super('SQLite');
   }
-  return [...list];
+
+  date(row: Row, column: string): Date {
+    return new Date(this.int(row, column));
+  }
+
+  int(row: Row, column: string): number {
+    const v = row[column];
+    if (typeof v !== 'number') throw this.corrupt(column);
+    return v;
+  }
+
+  flag(row: Row, column: string): boolean {
+    return this.int(row, column) === 1;
+  }
+
+  strings(row: Row, column: string): string[] {
+    const text = this.str(row, column);
+    let list = permissionLists.get(text);
+    if (list === undefined) {
+      const parsed: unknown = JSON.parse(text);
+      if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string')) throw this.corrupt(column);
+      list = parsed as string[];
+      if (permissionLists.size < 1024) permissionLists.set(text, list);
+    }
+    return [...list];
+  }
+
+  object(row: Row, column: string): Record<string, unknown> | undefined {
+    const text = this.optStr(row, column);
+    return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  }
 }
 
-function toBinding(row: Row): Binding {
-  const keyId = optStr(row, 'key_id');
-  const serialNumber = str(row, 'serial_number');
-  const sha256 = str(row, 'sha256');
-  const subjectDn = str(row, 'subject_dn');
-  const issuerDn = str(row, 'issuer_dn');
-  const notBefore = new Date(num(row, 'not_before'));
-  const notAfter = new Date(num(row, 'not_after'));
-  return {
-    id: str(row, 'id'),
-    scope: str(row, 'scope'),
-    identityKey: str(row, 'identity_key'),
-    providerId: str(row, 'provider_id'),
-    accountId: str(row, 'account_id'),
-    organizationId: str(row, 'organization_id'),
-    enterpriseCode: str(row, 'enterprise_code'),
-    entityName: str(row, 'entity_name'),
-    certificate:
-      keyId === undefined
-        ? { serialNumber, sha256, subjectDn, issuerDn, notBefore, notAfter }
-        : { serialNumber, sha256, subjectDn, issuerDn, notBefore, notAfter, keyId },
-    isAdmin: num(row, 'is_admin') === 1,
-    permissions: permissionsOf(row),
-    boundAt: new Date(num(row, 'bound_at')),
-    boundBy: str(row, 'bound_by'),
-    updatedAt: new Date(num(row, 'updated_at')),
-  };
-}
+const reader = new SqliteRows();
 
-function toChallenge(row: Row): PendingChallenge {
-  return {
-    sessionId: str(row, 'session_id'),
-    purpose: str(row, 'purpose') as ChallengePurpose,
-    nonce: str(row, 'nonce'),
-    origin: str(row, 'origin'),
-    issuedAt: new Date(num(row, 'issued_at')),
-    expiresAt: new Date(num(row, 'expires_at')),
-  };
-}
+const epochMs = (d: Date): number => d.getTime();
 
-function toEvent(row: Row): AuditEvent {
-  let e: AuditEvent = {
-    id: str(row, 'id'),
-    at: new Date(num(row, 'at')),
-    type: str(row, 'type'),
-    actorAccountId: str(row, 'actor_account_id'),
-  };
-  const target = optStr(row, 'target_account_id');
-  const bindingId = optStr(row, 'binding_id');
-  const serial = optStr(row, 'cert_serial');
-  const sha256 = optStr(row, 'cert_sha256');
-  const previous = optStr(row, 'previous_serial');
-  const details = optStr(row, 'details');
-  if (target !== undefined) e = { ...e, targetAccountId: target };
-  if (bindingId !== undefined) e = { ...e, bindingId };
-  if (serial !== undefined && sha256 !== undefined) e = { ...e, certificate: { serialNumber: serial, sha256 } };
-  if (previous !== undefined) e = { ...e, previousSerial: previous };
-  if (details !== undefined) e = { ...e, details: JSON.parse(details) as Record<string, unknown> };
-  return e;
-}
+/** How SQLite takes a binding's times, flag and permission list. */
+const SQLITE_VALUES: ValueEncoding<SQLInputValue> = {
+  time: epochMs,
+  flag: (b) => (b ? 1 : 0),
+  list: (items) => JSON.stringify(items),
+};
 
 /** Prepared statements, compiled on first use and kept for the connection's life. */
 class Statements {
@@ -251,9 +201,6 @@ class Statements {
   }
 }
 
-const BINDING_COLUMNS =
-  'id, scope, identity_key, provider_id, account_id, organization_id, enterprise_code, entity_name, serial_number, sha256, subject_dn, issuer_dn, not_before, not_after, key_id, is_admin, permissions, bound_at, bound_by, updated_at';
-
 class SqliteChallenges implements Direct<ChallengeStore> {
   readonly #s: Statements;
 
@@ -276,7 +223,7 @@ class SqliteChallenges implements Direct<ChallengeStore> {
     const row = this.#s
       .get('DELETE FROM yizheng_challenges WHERE session_id = ? AND purpose = ? RETURNING *')
       .get(checkId(sessionId, 'sessionId'), checkPurpose(purpose));
-    return row === undefined ? null : toChallenge(row);
+    return row === undefined ? null : reader.challenge(row);
   }
 
   purgeExpired(now: Date): number {
@@ -296,35 +243,12 @@ class SqliteBindings implements Direct<BindingStore> {
 
   insert(binding: NewBinding): Binding {
     const b = normalizeNewBinding(binding, this.#clock());
-    const c = b.certificate;
-    const values: SQLInputValue[] = [
-      b.id,
-      b.scope,
-      b.identityKey,
-      b.providerId,
-      b.accountId,
-      b.organizationId,
-      b.enterpriseCode,
-      b.entityName,
-      c.serialNumber,
-      c.sha256,
-      c.subjectDn,
-      c.issuerDn,
-      c.notBefore.getTime(),
-      c.notAfter.getTime(),
-      c.keyId ?? null,
-      b.isAdmin ? 1 : 0,
-      JSON.stringify(b.permissions),
-      b.boundAt.getTime(),
-      b.boundBy,
-      b.updatedAt.getTime(),
-    ];
     const r = this.#s
       .get(
         `INSERT INTO yizheng_bindings (${BINDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
       )
-      .run(...values);
+      .run(...bindingValues(b, SQLITE_VALUES));
     if (Number(r.changes) === 1) return b;
     const holder = this.findByIdentity(b.scope, b.identityKey);
     if (holder !== null) throw alreadyBound(holder);
@@ -335,26 +259,26 @@ class SqliteBindings implements Direct<BindingStore> {
     const row = this.#s
       .get(`SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE scope = ? AND identity_key = ?`)
       .get(checkId(scope, 'scope'), checkId(identityKey, 'identityKey'));
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   findById(id: string): Binding | null {
     const row = this.#s.get(`SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE id = ?`).get(checkId(id, 'id'));
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   listByAccount(accountId: string): Binding[] {
     return this.#s
       .get(`SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE account_id = ? ORDER BY bound_at, id`)
       .all(checkId(accountId, 'accountId'))
-      .map(toBinding);
+      .map((row) => reader.binding(row));
   }
 
   listByOrganization(organizationId: string): Binding[] {
     return this.#s
       .get(`SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE organization_id = ? ORDER BY bound_at, id`)
       .all(checkId(organizationId, 'organizationId'))
-      .map(toBinding);
+      .map((row) => reader.binding(row));
   }
 
   updateCertificateFacts(id: string, facts: CertificateFacts, expectedSerial?: string): Binding | null {
@@ -367,23 +291,11 @@ class SqliteBindings implements Direct<BindingStore> {
            not_after = ?, key_id = ?, updated_at = ?
          WHERE id = ? AND (? IS NULL OR serial_number = ?) RETURNING ${BINDING_COLUMNS}`,
       )
-      .get(
-        f.serialNumber,
-        f.sha256,
-        f.subjectDn,
-        f.issuerDn,
-        f.notBefore.getTime(),
-        f.notAfter.getTime(),
-        f.keyId ?? null,
-        this.#clock().getTime(),
-        id,
-        expected,
-        expected,
-      );
-    if (row !== undefined) return toBinding(row);
+      .get(...factsValues(f, epochMs), this.#clock().getTime(), id, expected, expected);
+    if (row !== undefined) return reader.binding(row);
     const current = this.#s.get('SELECT serial_number FROM yizheng_bindings WHERE id = ?').get(id);
     if (current === undefined || expected === null) return null;
-    throw bindingChanged(id, expected, str(current, 'serial_number'));
+    throw bindingChanged(id, expected, reader.str(current, 'serial_number'));
   }
 
   setPermissions(id: string, permissions: BindingPermissions): Binding | null {
@@ -394,14 +306,14 @@ class SqliteBindings implements Direct<BindingStore> {
         `UPDATE yizheng_bindings SET is_admin = ?, permissions = ?, updated_at = ? WHERE id = ? RETURNING ${BINDING_COLUMNS}`,
       )
       .get(p.isAdmin ? 1 : 0, JSON.stringify(p.permissions), this.#clock().getTime(), id);
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   delete(id: string): Binding | null {
     const row = this.#s
       .get(`DELETE FROM yizheng_bindings WHERE id = ? RETURNING ${BINDING_COLUMNS}`)
       .get(checkId(id, 'id'));
-    return row === undefined ? null : toBinding(row);
+    return row === undefined ? null : reader.binding(row);
   }
 
   listExpiring(query: ExpiringQuery): Page<Binding> {
@@ -421,9 +333,7 @@ class SqliteBindings implements Direct<BindingStore> {
                ORDER BY not_after, id LIMIT ?`,
             )
             .all(q.from.ms, q.from.id, after, q.beforeMs, q.limit + 1);
-    const items = rows.slice(0, q.limit).map(toBinding);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last !== undefined ? expiringCursor(last) : null };
+    return reader.expiringPage(rows, q.limit);
   }
 }
 
@@ -443,18 +353,7 @@ class SqliteAudit implements Direct<AuditLog> {
         `INSERT INTO yizheng_audit (id, at, type, actor_account_id, target_account_id, binding_id, cert_serial, cert_sha256,
            previous_serial, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       )
-      .run(
-        e.id,
-        e.at.getTime(),
-        e.type,
-        e.actorAccountId,
-        e.targetAccountId ?? null,
-        e.bindingId ?? null,
-        e.certificate?.serialNumber ?? null,
-        e.certificate?.sha256 ?? null,
-        e.previousSerial ?? null,
-        e.details === undefined ? null : JSON.stringify(e.details),
-      );
+      .run(...eventValues(e, epochMs));
     if (Number(r.changes) !== 1) throw duplicateId('audit event', e.id);
     return e;
   }
@@ -476,13 +375,7 @@ class SqliteAudit implements Direct<AuditLog> {
       values.push(q.belowSeq);
     }
     const sql = `SELECT * FROM yizheng_audit ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.#s.get(sql).all(...values, q.limit + 1);
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toEvent),
-      nextCursor: rows.length > q.limit && last !== undefined ? auditCursor(num(last, 'seq')) : null,
-    };
+    return reader.auditPage(this.#s.get(sql).all(...values, q.limit + 1), q.limit);
   }
 }
 
@@ -543,7 +436,7 @@ function migrate(db: DatabaseSync): void {
       db
         .prepare('SELECT version FROM yizheng_schema_migrations')
         .all()
-        .map((r) => num(r, 'version')),
+        .map((r) => reader.int(r, 'version')),
     );
     const record = db.prepare('INSERT INTO yizheng_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of SQLITE_MIGRATIONS) {
