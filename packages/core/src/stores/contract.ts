@@ -58,6 +58,30 @@ function binding(n: number | string, over: Partial<NewBinding> = {}): NewBinding
   };
 }
 
+/**
+ * For an adapter's own tests: a binding to `accountId` of one fixed identity under `providerId`, with
+ * minimal certificate facts, so that every call binds the same identity.
+ */
+export function adapterTestBinding(providerId: string, accountId: string): NewBinding {
+  return {
+    identityKey: `${providerId}:91350200556207664B`,
+    providerId,
+    accountId,
+    organizationId: 'o1',
+    enterpriseCode: '91350200556207664B',
+    entityName: '示例公司',
+    certificate: {
+      serialNumber: '01',
+      sha256: 'ab',
+      subjectDn: 'CN=x',
+      issuerDn: 'CN=ca',
+      notBefore: new Date(0),
+      notAfter: new Date(86_400_000),
+    },
+    boundBy: accountId,
+  };
+}
+
 /** Resolves when `fn` rejects with a YizhengError of `code`, to that error. */
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<{ details: Readonly<Record<string, unknown>> }> {
   try {

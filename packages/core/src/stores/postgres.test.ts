@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test-utils/vectors';
 import { isYizhengError } from '../errors/index';
-import { describeStoreContract } from './contract';
+import { adapterTestBinding, describeStoreContract } from './contract';
 import { createPostgresStores } from './postgres';
 import type { StoreOptions, Stores } from './types';
 
@@ -64,24 +64,7 @@ async function freshStores(options: StoreOptions): Promise<Stores> {
 
 if (enabled) describeStoreContract('postgres', freshStores);
 
-const facts = {
-  serialNumber: '01',
-  sha256: 'ab',
-  subjectDn: 'CN=x',
-  issuerDn: 'CN=ca',
-  notBefore: new Date(0),
-  notAfter: new Date(86_400_000),
-};
-const binding = (accountId: string) => ({
-  identityKey: 'huixin:91350200556207664B',
-  providerId: 'huixin',
-  accountId,
-  organizationId: 'o1',
-  enterpriseCode: '91350200556207664B',
-  entityName: '示例公司',
-  certificate: facts,
-  boundBy: accountId,
-});
+const binding = (accountId: string) => adapterTestBinding('huixin', accountId);
 
 describe.skipIf(!enabled)('postgres adapter', () => {
   it('binds once across separate pools (as separate processes would), on several connections at once', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeStoreContract } from './contract';
+import { adapterTestBinding, describeStoreContract } from './contract';
 import { createSqliteStores } from './sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'yizheng-sqlite-'));
@@ -13,24 +13,7 @@ let n = 0;
 describeStoreContract('sqlite :memory:', (options) => createSqliteStores(options));
 describeStoreContract('sqlite file', (options) => createSqliteStores({ ...options, path: join(dir, `contract-${n++}.db`) }));
 
-const facts = {
-  serialNumber: '01',
-  sha256: 'ab',
-  subjectDn: 'CN=x',
-  issuerDn: 'CN=ca',
-  notBefore: new Date(0),
-  notAfter: new Date(86_400_000),
-};
-const binding = (accountId: string) => ({
-  identityKey: 'cfca:91350200556207664B',
-  providerId: 'cfca',
-  accountId,
-  organizationId: 'o1',
-  enterpriseCode: '91350200556207664B',
-  entityName: '示例公司',
-  certificate: facts,
-  boundBy: accountId,
-});
+const binding = (accountId: string) => adapterTestBinding('cfca', accountId);
 
 describe('sqlite adapter', () => {
   it('keeps data in its file across connections and records the schema version', async () => {
