@@ -7,6 +7,7 @@ import type { SignatureFormat } from '../crypto/index';
 import { isYizhengError, YizhengError, type Locale } from '../errors/index';
 import { runCode, runCompare } from './code';
 import { inspectCertificates } from './inspect';
+import { makeTestCa, TEST_CA_PROFILES, type TestCaProfile } from './test-ca';
 import { checkChain, checkSignature, signatureFromFile, type CheckOutcome } from './verify';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io';
 
@@ -26,6 +27,9 @@ const USAGE = `用法 / Usage:
   yizheng verify-chain <leaf> --anchor <file>... [--intermediate <file>...] [--crl <file>...]
                        [--at <ISO time>] [--json]
       验证证书链（离线，仅使用给出的CRL）/ validate a certificate chain (offline)
+  yizheng test-ca <dir> [--profile generic|bjca|cfca] [--key ec|rsa|sm2] [--uscc <code>]
+                  [--company <name>] [--holder <name>] [--expired | --not-yet-valid] [--revoked]
+      生成测试CA与签名/加密证书（仅供测试）/ a test CA and a key's certificates (tests only)
   yizheng --version | --help
 
 Exit: 0 success, 1 invalid input, 2 usage.`;
@@ -89,6 +93,7 @@ async function dispatch(argv: string[], io: CliIo, version: string): Promise<num
   }
   if (command === 'verify-signature') return verifySignatureCommand(rest, io);
   if (command === 'verify-chain') return verifyChainCommand(rest, io);
+  if (command === 'test-ca') return testCaCommand(rest, io);
   throw new UsageError(`unknown command "${command}"`);
 }
 
@@ -167,6 +172,38 @@ async function verifyChainCommand(args: string[], io: CliIo): Promise<number> {
     values.lang === 'en' ? 'en' : 'zh-CN',
   );
   return print(io, outcome, values.json ?? false);
+}
+
+async function testCaCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      profile: { type: 'string' }, key: { type: 'string' }, uscc: { type: 'string' }, company: { type: 'string' },
+      holder: { type: 'string' }, expired: { type: 'boolean' }, 'not-yet-valid': { type: 'boolean' },
+      revoked: { type: 'boolean' }, lang: { type: 'string' },
+    },
+  }));
+  if (positionals.length !== 1) throw new UsageError('test-ca takes exactly one output folder');
+  const profile = (values.profile ?? 'generic') as TestCaProfile;
+  if (!TEST_CA_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${TEST_CA_PROFILES.join(', ')}`);
+  const key = values.key ?? 'ec';
+  if (key !== 'ec' && key !== 'rsa' && key !== 'sm2') throw new UsageError('--key must be ec, rsa or sm2');
+  if (values.expired && values['not-yet-valid']) throw new UsageError('--expired and --not-yet-valid exclude each other');
+  const dir = positionals[0] as string;
+  const files = await makeTestCa({
+    dir,
+    profile,
+    key,
+    uscc: values.uscc ?? '91350200556207664B',
+    company: values.company ?? '一证测试科技有限公司',
+    holder: values.holder ?? '张三',
+    validity: values.expired ? 'expired' : values['not-yet-valid'] ? 'not-yet-valid' : 'valid',
+    revoked: values.revoked ?? false,
+    now: new Date(),
+  });
+  io.stdout(`${values.lang === 'en' ? 'TEST ONLY: unprotected keys. Written to' : '仅供测试（私钥未加密），已写入'} ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
+  return EXIT_OK;
 }
 
 /** The language of error messages, read before full parsing so even a usage error can honour it. */
