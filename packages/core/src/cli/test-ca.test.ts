@@ -31,10 +31,16 @@ describe('yizheng test-ca', () => {
     expect(extractGenericIdentity(sign).uscc?.normalized).toBe('91110108551385082Q');
     const path = await validateCertificatePath(sign, { trustStore: createTrustStore(read(d, 'root-ca.pem')), intermediates: read(d, 'issuing-ca.pem') });
     expect(path.path).toHaveLength(3);
+    expect(read(d, 'sign.key.pem')).toContain('BEGIN PRIVATE KEY');
+  });
+
+  it('writes keys that sign for their certificate (EC)', async () => {
+    const d = dir();
+    expect((await run(['test-ca', d, '--key', 'ec'])).code).toBe(0);
     const data = new TextEncoder().encode('yizheng:1|login|https://bid.example.gov.cn|n|t');
     const signature = importTestKey(read(d, 'sign.key.pem')).sign(data);
-    expect(verifySignature({ certificate: sign, data, signature })).toBe(true);
-    expect(verifySignature({ certificate: parseCertificate(read(d, 'enc.pem')), data, signature })).toBe(false);
+    expect(verifySignature({ certificate: read(d, 'sign.pem'), data, signature })).toBe(true);
+    expect(verifySignature({ certificate: read(d, 'enc.pem'), data, signature })).toBe(false);
   });
 
   it('uses the BJCA and CFCA layouts', async () => {
