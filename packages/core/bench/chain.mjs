@@ -9,7 +9,8 @@
  * No revocation (network) in either. Run through scripts/bench.mjs (`pnpm bench`), which imports
  * the built package.
  */
-import { createTestCa, createTrustStore, generateTestKey, issueCertificate, validateCertificatePath } from '@yizheng/core';
+import { createTrustStore, validateCertificatePath } from '@yizheng/core';
+import { createTestCa, generateTestKey, issueCertificate } from '@yizheng/core/testing';
 
 const ROUNDS = 15;
 const WARMUP = 3;
