@@ -38,3 +38,9 @@ export {
   type ConformanceCertificate,
   type NamedCertificate,
 } from './fixtures';
+export {
+  gmt0015ProfileFixtures,
+  testKitSignature,
+  type Gmt0015ProfileFixtures,
+  type Gmt0015ProfileOptions,
+} from './vendor-fixtures';
