@@ -3,14 +3,13 @@
  * profile), certificates of other CAs it must not claim, and a signature made with a fixture key.
  * A vendor adds real certificates of its own (PEM files next to this test) to `own`.
  */
-import { runProviderConformance } from '@yizheng/core/conformance';
+import { runProviderConformance, testKitSignature } from '@yizheng/core/conformance';
 import { createTestCa, issueCertificate, issueCertificatePair, utf8Extension } from '@yizheng/core/testing';
 import { describe, expect, it } from 'vitest';
 import { GDCA_ORG_CODE_OID, GDCA_REGISTRATION_NUMBER_OID, GDCA_UNIQUE_ID_OID, GDCA_USCC_OID, gdcaProvider } from './index';
 
 const COMPANY = '广州某某信息技术有限公司';
 const USCC = '91110108551385082Q';
-const CHALLENGE = 'yizheng:1|login|https://bid.example.gov.cn|bm9uY2U|2026-06-01T08:05:00.000Z';
 
 // GDCA's profile (issuer names assumed, identity OIDs from DOMAIN.md §3).
 const gdcaCa = createTestCa({ subject: 'CN=GDCA SM2 Test CA, O=GDCA Certificate Authority, C=CN', keyAlgorithm: 'sm2' });
@@ -74,15 +73,7 @@ runProviderConformance(gdcaProvider, {
     { name: 'BJCA-profile certificate', certificate: bjcaLike.der },
     { name: 'CFCA-profile certificate', certificate: cfcaLike.der },
   ],
-  signatures: [
-    {
-      name: 'an SM2 signature over a login challenge',
-      certificate: org.signing.der,
-      data: CHALLENGE,
-      signature: org.signing.key.sign(new TextEncoder().encode(CHALLENGE)),
-      format: 'der',
-    },
-  ],
+  signatures: [testKitSignature(org.signing, 'an SM2 signature over a login challenge')],
 });
 
 describe('GDCA example provider', () => {

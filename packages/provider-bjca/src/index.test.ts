@@ -1,5 +1,5 @@
 import { createProviderRegistry, parseCertificate } from '@yizheng/core';
-import { runProviderConformance, type OwnCertificateFixture, type SignatureFixture } from '@yizheng/core/conformance';
+import { runProviderConformance, testKitSignature, type OwnCertificateFixture, type SignatureFixture } from '@yizheng/core/conformance';
 import { createTestCa, issueCertificate, utf8Extension } from '@yizheng/core/testing';
 import { describe, expect, it } from 'vitest';
 import { hasVectors, readVector } from '../../core/test-utils/vectors';
@@ -12,8 +12,6 @@ import { huixinProvider } from '../../provider-huixin/src/index';
 import { createBjcaDriver } from './browser/index';
 import { bjcaFixtures } from './fixtures';
 import { BJCA_UNIQUE_ID_OID, bjcaProvider, bjcaProviderInfo, createBjcaProvider } from './index';
-
-const CHALLENGE = 'yizheng:1|login|https://bid.example.gov.cn|bm9uY2U|2026-06-01T08:05:00.000Z';
 
 /** The real BJCA test certificate of the shared vectors (issuer CN=Beijing SM2 CA, OU=BJCA, O=BJCA). */
 const vector: OwnCertificateFixture[] = hasVectors
@@ -49,13 +47,7 @@ runProviderConformance(bjcaProvider, {
   foreign: [...cfcaFixtures().own, ...huixinFixtures().own, ...cmcaFixtures().own],
   others: [cfcaProvider, huixinProvider, cmcaProvider],
   signatures: [
-    {
-      name: 'a test-kit SM2 signature over a challenge',
-      certificate: fixtures.sm2Signing.der,
-      data: CHALLENGE,
-      signature: fixtures.sm2Signing.key.sign(new TextEncoder().encode(CHALLENGE)),
-      format: 'der',
-    },
+    testKitSignature(fixtures.sm2Signing),
     ...vectorSignature,
   ],
   // The page entry's driver: no BJCA client listening, and a PIN too short for BJCA keys.

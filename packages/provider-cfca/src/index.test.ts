@@ -1,5 +1,5 @@
 import { createProviderRegistry } from '@yizheng/core';
-import { runProviderConformance } from '@yizheng/core/conformance';
+import { runProviderConformance, testKitSignature } from '@yizheng/core/conformance';
 import { createTestCa, issueCertificate } from '@yizheng/core/testing';
 import { describe, expect, it } from 'vitest';
 import { bjcaFixtures } from '../../provider-bjca/src/fixtures';
@@ -11,22 +11,13 @@ import { huixinProvider } from '../../provider-huixin/src/index';
 import { cfcaFixtures } from './fixtures';
 import { CFCA_POLICY_ARC, cfcaProvider, cfcaProviderInfo, createCfcaProvider, parseCfcaCommonName } from './index';
 
-const CHALLENGE = 'yizheng:1|login|https://bid.example.gov.cn|bm9uY2U|2026-06-01T08:05:00.000Z';
 const fixtures = cfcaFixtures();
 
 runProviderConformance(cfcaProvider, {
   own: fixtures.own,
   foreign: [...bjcaFixtures().own, ...huixinFixtures().own, ...cmcaFixtures().own],
   others: [bjcaProvider, huixinProvider, cmcaProvider],
-  signatures: [
-    {
-      name: 'a test-kit SM2 signature over a challenge',
-      certificate: fixtures.sm2Signing.der,
-      data: CHALLENGE,
-      signature: fixtures.sm2Signing.key.sign(new TextEncoder().encode(CHALLENGE)),
-      format: 'der',
-    },
-  ],
+  signatures: [testKitSignature(fixtures.sm2Signing)],
 });
 
 describe('CFCA provider', () => {

@@ -1,5 +1,5 @@
 import { createProviderRegistry } from '@yizheng/core';
-import { runProviderConformance, toCertificate } from '@yizheng/core/conformance';
+import { runProviderConformance, testKitSignature, toCertificate } from '@yizheng/core/conformance';
 import { createTestCa, issueCertificate, utf8Extension } from '@yizheng/core/testing';
 import { describe, expect, it } from 'vitest';
 import { bjcaFixtures } from '../../provider-bjca/src/fixtures';
@@ -11,7 +11,6 @@ import { cmcaProvider } from '../../provider-cmca/src/index';
 import { huixinFixtures } from './fixtures';
 import { createHuixinProvider, huixinProvider, huixinProviderInfo } from './index';
 
-const CHALLENGE = 'yizheng:1|login|https://bid.example.gov.cn|bm9uY2U|2026-06-01T08:05:00.000Z';
 const fixtures = huixinFixtures();
 const foreign = [...bjcaFixtures().own, ...cfcaFixtures().own, ...cmcaFixtures().own];
 const others = [bjcaProvider, cfcaProvider, cmcaProvider];
@@ -20,15 +19,7 @@ runProviderConformance(huixinProvider, {
   own: fixtures.own,
   foreign,
   others,
-  signatures: [
-    {
-      name: 'a test-kit SM2 signature over a challenge',
-      certificate: fixtures.sm2Signing.der,
-      data: CHALLENGE,
-      signature: fixtures.sm2Signing.key.sign(new TextEncoder().encode(CHALLENGE)),
-      format: 'der',
-    },
-  ],
+  signatures: [testKitSignature(fixtures.sm2Signing)],
 });
 
 // The configuration hook, with placeholder values standing in for what Huixin would confirm.
