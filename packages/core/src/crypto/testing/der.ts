@@ -1,59 +1,18 @@
 /**
- * A minimal DER writer for the crypto tests (CMS messages, certificates, malformed signatures).
- * Test code only: not exported from the package.
+ * DER for the crypto tests (CMS messages, certificates, malformed signatures): the shared test DER
+ * writer in `test-utils/der.ts`, plus integers from numbers, one-CN names, algorithm identifiers and
+ * signed test certificates. Test code only: not exported from the package.
  */
-import { encodeOid } from '../../asn1/index';
+import { derInteger } from '../../asn1/encode';
+import { octets, oid, seq, set, tlv, utc, utf8, type Bytes } from '../../../test-utils/der';
 
-export type Bytes = Uint8Array;
+export { cat, hex, len, must, nul, octets, oid, seq, set, tlv, toHex, utc, utf8, type Bytes } from '../../../test-utils/der';
 
-/** `value`, which must be defined (test helper). */
-export function must<T>(value: T | undefined | null, what = 'value'): T {
-  if (value === undefined || value === null) throw new Error(`missing ${what}`);
-  return value;
-}
-
-export function cat(...parts: Bytes[]): Bytes {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** DER length octets. */
-export function len(n: number): Bytes {
-  if (n < 0x80) return Uint8Array.of(n);
-  const b: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) b.unshift(v & 0xff);
-  return Uint8Array.of(0x80 | b.length, ...b);
-}
-
-export function tlv(tag: number, ...content: Bytes[]): Bytes {
-  const c = cat(...content);
-  return cat(Uint8Array.of(tag), len(c.length), c);
-}
-
-export const seq = (...c: Bytes[]): Bytes => tlv(0x30, ...c);
-export const set = (...c: Bytes[]): Bytes => tlv(0x31, ...c);
-export const oid = (o: string): Bytes => tlv(0x06, encodeOid(o));
-export const octets = (...c: Bytes[]): Bytes => tlv(0x04, ...c);
+/** BIT STRING of whole octets (no unused bits). */
 export const bits = (...c: Bytes[]): Bytes => tlv(0x03, Uint8Array.of(0), ...c);
-export const nul = (): Bytes => Uint8Array.of(0x05, 0x00);
-export const utf8 = (s: string): Bytes => tlv(0x0c, new TextEncoder().encode(s));
-export const utc = (s: string): Bytes => tlv(0x17, new TextEncoder().encode(s));
-export const hex = (h: string): Bytes => new Uint8Array(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
-export const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-/** A DER INTEGER of a non-negative bigint (minimal, with a sign octet when needed). */
-export function int(v: bigint | number): Bytes {
-  let h = BigInt(v).toString(16);
-  if (h.length % 2 === 1) h = '0' + h;
-  let b = hex(h);
-  if (((b[0] ?? 0) & 0x80) !== 0) b = cat(Uint8Array.of(0), b);
-  return tlv(0x02, b);
-}
+/** A DER INTEGER (minimal, with a sign octet when needed). */
+export const int = (v: bigint | number): Bytes => derInteger(v);
 
 /** `Name` with one CN. */
 export const cn = (s: string): Bytes => seq(set(seq(oid('2.5.4.3'), utf8(s))));
