@@ -32,6 +32,31 @@ describe.skipIf(!built)('built @yizheng/core', () => {
     }
   });
 
+  it('exposes each subpath entry with declarations, for import and (but conformance, which needs vitest) require', async () => {
+    const pkg = JSON.parse(readFileSync(join(CORE, 'package.json'), 'utf8')) as {
+      exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }>;
+    };
+    const expected: Record<string, string> = {
+      './testing': 'createTestCa',
+      './client': 'requestChallenge',
+      './software-token': 'createSoftwareToken',
+      './conformance': 'runProviderConformance',
+    };
+    for (const [subpath, name] of Object.entries(expected)) {
+      const entry = pkg.exports[subpath];
+      if (!entry) throw new Error(`no ${subpath} export`);
+      for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) {
+        expect(existsSync(join(CORE, file)), file).toBe(true);
+      }
+      const esm = (await import(join(CORE, entry.import.default))) as Record<string, unknown>;
+      expect(typeof esm[name], `${subpath} ${name}`).toBe('function');
+      if (subpath !== './conformance') {
+        const cjs = createRequire(import.meta.url)(join(CORE, entry.require.default)) as Record<string, unknown>;
+        expect(Object.keys(cjs).sort(), subpath).toEqual(Object.keys(esm).sort());
+      }
+    }
+  });
+
   it('runs the yizheng executable with the documented exit codes', () => {
     const cli = join(CORE, 'dist/cli.js');
     expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
