@@ -1,27 +1,5 @@
 /**
- * Debian's Chromium for the end-to-end tests (scripts/chromium.sh installs it). Under CI=true a
- * missing browser is a failure; locally the tests skip and say how to run them.
+ * Debian's Chromium for the end-to-end tests: core's browser-test helper (scripts/chromium.sh
+ * installs the browser; under CI=true a missing browser is a failure, locally the tests skip).
  */
-import { existsSync } from 'node:fs';
-
-/** The Chromium flags the tests launch with. */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** The executable, or why the tests skip. */
-export function findChromium(): { path: string; skip: null } | { path: null; skip: string } {
-  const path = process.env['YZ_CHROMIUM'] ?? '/usr/bin/chromium';
-  if (existsSync(path)) return { path, skip: null };
-  const message = `Chromium not found at ${path}: run bash scripts/chromium.sh`;
-  if (process.env['CI'] === 'true') throw new Error(`CI=true: ${message}`);
-  process.stderr.write(`[skip] ${message}\n`);
-  return { path: null, skip: message };
-}
+export { CHROMIUM_ARGS, findChromium } from '../../../core/test-utils/chromium';
