@@ -3,10 +3,10 @@
  * certificate's status.
  */
 import { DerError, DerReader, Tag } from '../asn1/der';
-import { checkBitString, checkInteger, decodeBoolean, decodeOid, decodeTime, integerToBigInt, integerToHex, isNegativeInteger, toHex } from '../asn1/decode';
+import { checkBitString, checkInteger, decodeBoolean, decodeTime, integerToBigInt, integerToHex, isNegativeInteger, toHex } from '../asn1/decode';
 import type { Certificate, DistinguishedName } from '../cert/index';
 import { readName } from '../cert/name';
-import { readAlgorithmIdentifier, verifySignedData, type AlgorithmIdentifier } from './signed';
+import { readAlgorithmIdentifier, readExtensionList, verifySignedData, type AlgorithmIdentifier } from './signed';
 
 /** CRLReason (RFC 5280 §5.3.1). */
 export type CrlReason =
@@ -122,27 +122,12 @@ function readTime(r: DerReader): number {
  * the critical flag and a reader positioned to read the extnValue contents (entered); duplicates
  * are refused.
  */
-function readExtensionList(r: DerReader, each: (oid: string, critical: boolean, r: DerReader) => void): void {
-  const at = r.start;
-  r.enter();
-  if (r.done) throw new DerError('empty Extensions', at);
-  const seen = new Set<string>();
-  while (!r.done) {
-    r.expect(Tag.SEQUENCE, 'Extension');
-    r.enter();
-    r.expect(Tag.OID, 'extnID');
-    const oid = decodeOid(r.bytes, r.contentStart, r.contentEnd);
-    if (seen.has(oid)) throw new DerError(`duplicate extension ${oid}`, r.start);
-    seen.add(oid);
-    let critical = false;
-    if (r.optional(Tag.BOOLEAN)) critical = decodeBoolean(r.bytes, r.contentStart, r.contentEnd);
-    r.expect(Tag.OCTET_STRING, 'extnValue');
-    r.enterEncapsulated();
-    each(oid, critical, r);
-    r.leave('extnValue');
-    r.leave('Extension');
-  }
-  r.leave('Extensions');
+function readExtensions(r: DerReader, each: (oid: string, critical: boolean, r: DerReader) => void): void {
+  readExtensionList(r, (oid, critical, x) => {
+    x.enterEncapsulated();
+    each(oid, critical, x);
+    x.leave('extnValue');
+  });
 }
 
 /** Skips the rest of the current region (for extensions read as opaque). */
@@ -215,7 +200,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
       let reason: CrlReason | undefined;
       let invalidityDate: Date | undefined;
       if (r.optional(Tag.SEQUENCE)) {
-        readExtensionList(r, (oid, critical, x) => {
+        readExtensions(r, (oid, critical, x) => {
           if (oid === EXT.reasonCode) {
             x.expect(Tag.ENUMERATED, 'reasonCode');
             const code = x.contentEnd - x.contentStart === 1 ? (der[x.contentStart] ?? -1) : -1;
@@ -246,7 +231,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   if (r.optional(0xa0)) {
     r.enter();
     r.expect(Tag.SEQUENCE, 'crlExtensions');
-    readExtensionList(r, (oid, critical, x) => {
+    readExtensions(r, (oid, critical, x) => {
       switch (oid) {
         case EXT.cRLNumber:
         case EXT.deltaCRLIndicator: {

@@ -4,13 +4,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { DerError, DerReader, Tag } from '../asn1/der';
-import { checkBitString, decodeBoolean, decodeOid, decodeTime } from '../asn1/decode';
+import { checkBitString, decodeOid, decodeTime } from '../asn1/decode';
 import { derExplicit, derOctetString, derOid, derSequence, derNull } from '../asn1/encode';
 import { parseCertificate, type Certificate } from '../cert/index';
 import { sm3 } from '../crypto/index';
 import { isYizhengError } from '../errors/index';
 import { CRL_REASONS, type CrlReason } from './crl';
-import { readAlgorithmIdentifier, verifySignedData, type AlgorithmIdentifier } from './signed';
+import { readAlgorithmIdentifier, readExtensionList, verifySignedData, type AlgorithmIdentifier } from './signed';
 
 /** Hashes a CertID may use. */
 export type CertIdHash = 'sha1' | 'sha256' | 'sm3';
@@ -207,26 +207,11 @@ function readSingle(r: DerReader): OcspSingleResponse | undefined {
 
 /** Reads an Extensions SEQUENCE (current TLV); calls `each` with OID, critical flag and extnValue content. */
 function readExtensions(r: DerReader, each: (oid: string, critical: boolean, value: Uint8Array) => void): void {
-  const at = r.start;
-  r.enter();
-  if (r.done) throw new DerError('empty Extensions', at);
-  const seen = new Set<string>();
-  while (!r.done) {
-    r.expect(Tag.SEQUENCE, 'Extension');
-    r.enter();
-    r.expect(Tag.OID, 'extnID');
-    const oid = decodeOid(r.bytes, r.contentStart, r.contentEnd);
-    if (seen.has(oid)) throw new DerError(`duplicate extension ${oid}`, r.start);
-    seen.add(oid);
-    let critical = false;
-    if (r.optional(Tag.BOOLEAN)) critical = decodeBoolean(r.bytes, r.contentStart, r.contentEnd);
-    r.expect(Tag.OCTET_STRING, 'extnValue');
-    const value = r.bytes.slice(r.contentStart, r.contentEnd);
-    if (critical && oid !== OCSP_NONCE_OID) throw new DerError(`unsupported critical OCSP extension ${oid}`, r.start);
+  readExtensionList(r, (oid, critical, x) => {
+    const value = x.bytes.slice(x.contentStart, x.contentEnd);
+    if (critical && oid !== OCSP_NONCE_OID) throw new DerError(`unsupported critical OCSP extension ${oid}`, x.start);
     each(oid, critical, value);
-    r.leave('Extension');
-  }
-  r.leave('Extensions');
+  });
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * Verifies the signature on a CRL or an OCSP response (a DER "to be signed" part, an
- * AlgorithmIdentifier and a BIT STRING) with a certificate's key, through the crypto module's
- * {@link verifySignature}. Certificates themselves go through {@link verifyCertificateSignature}.
+ * What CRLs and OCSP responses share: reading an AlgorithmIdentifier and an Extensions list, and
+ * verifying the signature (a DER "to be signed" part, an AlgorithmIdentifier and a BIT STRING) with
+ * a certificate's key, through the crypto module's {@link verifySignature}. Certificates themselves
+ * go through {@link verifyCertificateSignature}.
  */
 import { DerError, DerReader, Tag } from '../asn1/der';
-import { checkNull, decodeOid } from '../asn1/decode';
+import { checkNull, decodeBoolean, decodeOid } from '../asn1/decode';
 import type { Certificate } from '../cert/index';
 import { verifySignature, type SignatureHash } from '../crypto/index';
 import { isYizhengError } from '../errors/index';
@@ -15,6 +16,32 @@ export interface AlgorithmIdentifier {
   readonly oid: string;
   /** The parameters' DER when present and not NULL. */
   readonly parameters?: Uint8Array | undefined;
+}
+
+/**
+ * Iterates the Extensions SEQUENCE that is the reader's current TLV, calling `each` with the OID,
+ * the critical flag and the reader on the extnValue OCTET STRING (its current TLV, not entered).
+ * An empty list and a repeated OID are refused.
+ */
+export function readExtensionList(r: DerReader, each: (oid: string, critical: boolean, r: DerReader) => void): void {
+  const at = r.start;
+  r.enter();
+  if (r.done) throw new DerError('empty Extensions', at);
+  const seen = new Set<string>();
+  while (!r.done) {
+    r.expect(Tag.SEQUENCE, 'Extension');
+    r.enter();
+    r.expect(Tag.OID, 'extnID');
+    const oid = decodeOid(r.bytes, r.contentStart, r.contentEnd);
+    if (seen.has(oid)) throw new DerError(`duplicate extension ${oid}`, r.start);
+    seen.add(oid);
+    let critical = false;
+    if (r.optional(Tag.BOOLEAN)) critical = decodeBoolean(r.bytes, r.contentStart, r.contentEnd);
+    r.expect(Tag.OCTET_STRING, 'extnValue');
+    each(oid, critical, r);
+    r.leave('Extension');
+  }
+  r.leave('Extensions');
 }
 
 /** Reads the AlgorithmIdentifier SEQUENCE that is the reader's current TLV (NULL parameters dropped). */
