@@ -13,6 +13,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { clearCertificateCache, parseCertificate } from '@yizheng/core';
+import { measure } from './lib/measure.mjs';
 
 const FIXTURES = new URL('../src/cert/fixtures/', import.meta.url);
 const BASES = ['sm2-sign.pem', 'rsa-leaf.pem', 'ec-p256-leaf.pem', 'sm2-ca.pem'].map((f) => {
@@ -21,8 +22,7 @@ const BASES = ['sm2-sign.pem', 'rsa-leaf.pem', 'ec-p256-leaf.pem', 'sm2-ca.pem']
 });
 
 const N = 4000;
-const ROUNDS = 15;
-const WARMUP = 3;
+const TIMING = { rounds: 15, warmup: 3 };
 
 function distinctDers() {
   const out = [];
@@ -63,28 +63,6 @@ function node(inputs) {
   }
 }
 
-/** Median ops/sec of `fn` (which performs `ops` operations) over ROUNDS rounds after WARMUP. */
-function measure(name, ops, fn, before) {
-  const samples = [];
-  for (let r = 0; r < WARMUP + ROUNDS; r++) {
-    before?.();
-    globalThis.gc?.();
-    const t0 = process.hrtime.bigint();
-    fn();
-    const ns = Number(process.hrtime.bigint() - t0);
-    if (r >= WARMUP) samples.push((ops * 1e9) / ns);
-  }
-  samples.sort((a, b) => a - b);
-  return {
-    name,
-    opsPerSec: Math.round(samples[Math.floor(samples.length / 2)]),
-    minOpsPerSec: Math.round(samples[0]),
-    maxOpsPerSec: Math.round(samples[samples.length - 1]),
-    rounds: ROUNDS,
-    opsPerRound: ops,
-  };
-}
-
 export async function run() {
   const ders = distinctDers();
   const pems = ders.map(toPem);
@@ -94,12 +72,13 @@ export async function run() {
   const fingerprints = new Set(ders.map((d) => parseCertificate(d).sha256));
   if (fingerprints.size !== N) throw new Error(`expected ${N} distinct certificates, got ${fingerprints.size}`);
 
+  const cold = { ...TIMING, before: clearCertificateCache };
   const results = [
-    measure('yizheng cold parse (DER, distinct, cache cleared)', N, () => yizhengCold(ders), clearCertificateCache),
-    measure('node X509Certificate (DER, same inputs)', N, () => node(nodeInputs)),
-    measure('yizheng cached parse (same DER)', N, () => yizhengCached(ders[0], N)),
-    measure('yizheng cold parse (PEM, distinct, cache cleared)', N, () => yizhengCold(pems), clearCertificateCache),
-    measure('node X509Certificate (PEM, same inputs)', N, () => node(pems)),
+    await measure('yizheng cold parse (DER, distinct, cache cleared)', N, () => yizhengCold(ders), cold),
+    await measure('node X509Certificate (DER, same inputs)', N, () => node(nodeInputs), TIMING),
+    await measure('yizheng cached parse (same DER)', N, () => yizhengCached(ders[0], N), TIMING),
+    await measure('yizheng cold parse (PEM, distinct, cache cleared)', N, () => yizhengCold(pems), cold),
+    await measure('node X509Certificate (PEM, same inputs)', N, () => node(pems), TIMING),
   ];
   clearCertificateCache();
   const ops = (i) => results[i].opsPerSec;

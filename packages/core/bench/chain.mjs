@@ -11,31 +11,10 @@
  */
 import { createTrustStore, validateCertificatePath } from '@yizheng/core';
 import { createTestCa, generateTestKey, issueCertificate } from '@yizheng/core/testing';
+import { measure } from './lib/measure.mjs';
 
-const ROUNDS = 15;
-const WARMUP = 3;
+const TIMING = { rounds: 15, warmup: 3 };
 const AT = new Date();
-
-/** Median ops/sec of `fn` (which performs `ops` validations) over ROUNDS rounds after WARMUP. */
-async function measure(name, ops, fn) {
-  const samples = [];
-  for (let r = 0; r < WARMUP + ROUNDS; r++) {
-    globalThis.gc?.();
-    const t0 = process.hrtime.bigint();
-    await fn(r);
-    const ns = Number(process.hrtime.bigint() - t0);
-    if (r >= WARMUP) samples.push((ops * 1e9) / ns);
-  }
-  samples.sort((a, b) => a - b);
-  return {
-    name,
-    opsPerSec: Math.round(samples[Math.floor(samples.length / 2)]),
-    minOpsPerSec: Math.round(samples[0]),
-    maxOpsPerSec: Math.round(samples[samples.length - 1]),
-    rounds: ROUNDS,
-    opsPerRound: ops,
-  };
-}
 
 function setup(alg, leaves) {
   const root = createTestCa({ subject: `CN=Bench Root ${alg}, O=一证, C=CN`, keyAlgorithm: alg });
@@ -55,7 +34,7 @@ export async function run() {
     ['SM2', 'sm2', 2000, 100],
   ];
   for (const [label, alg, warmOps, distinctOps] of plan) {
-    const rounds = WARMUP + ROUNDS;
+    const rounds = TIMING.warmup + TIMING.rounds;
     const s = setup(alg, 1 + distinctOps * rounds);
     const options = { trustStore: s.trustStore, intermediates: s.intermediates, at: AT };
     const first = await validateCertificatePath(s.leaves[0], options);
@@ -63,13 +42,13 @@ export async function run() {
     results.push(
       await measure(`${label} chain, warm (same leaf)`, warmOps, async () => {
         for (let i = 0; i < warmOps; i++) await validateCertificatePath(s.leaves[0], options);
-      }),
+      }, TIMING),
     );
     results.push(
       await measure(`${label} chain, distinct leaves`, distinctOps, async (round) => {
         const base = 1 + round * distinctOps;
         for (let i = 0; i < distinctOps; i++) await validateCertificatePath(s.leaves[base + i], options);
-      }),
+      }, TIMING),
     );
   }
   return { name: 'validateCertificatePath', results };

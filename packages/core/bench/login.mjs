@@ -13,13 +13,13 @@ import {
   issueChallenge, verifyLogin, verifySignature,
 } from '@yizheng/core';
 import { createTestCa, issueCertificate, utf8Extension } from '@yizheng/core/testing';
+import { median, rate } from './lib/measure.mjs';
 
 const ROUNDS = 7;
 const WARMUP = 2;
 const N = 400;
 const ORIGIN = 'https://bid.example.gov.cn';
 const USCC = '91350200556207664B';
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function setup(algorithm) {
   const ca = createTestCa({ subject: `CN=Bench ${algorithm} CA, C=CN`, keyAlgorithm: algorithm });
@@ -74,8 +74,8 @@ async function measure(algorithm) {
     const loginNs = Number(process.hrtime.bigint() - t0);
     if (ok !== 2 * N) throw new Error(`${algorithm}: ${2 * N - ok} verifications failed`);
     if (r >= WARMUP) {
-      rawRates.push((N * 1e9) / rawNs);
-      login.push((N * 1e9) / loginNs);
+      rawRates.push(rate(N, rawNs));
+      login.push(rate(N, loginNs));
     }
   }
   const ratio = median(login.map((x, i) => x / rawRates[i]));

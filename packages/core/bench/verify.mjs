@@ -17,6 +17,7 @@
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import smCrypto from 'sm-crypto';
 import { clearSignatureCaches, verifySignature } from '@yizheng/core';
+import { median, rate, summarize } from './lib/measure.mjs';
 
 const ROUNDS = 9;
 const WARMUP = 2;
@@ -42,18 +43,10 @@ function measureInterleaved(specs) {
       const t0 = process.hrtime.bigint();
       fn();
       const ns = Number(process.hrtime.bigint() - t0);
-      if (r >= WARMUP) samples[i].push((ops * 1e9) / ns);
+      if (r >= WARMUP) samples[i].push(rate(ops, ns));
     }
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const results = specs.map((spec, i) => ({
-    name: spec.name,
-    opsPerSec: Math.round(median(samples[i])),
-    minOpsPerSec: Math.round(Math.min(...samples[i])),
-    maxOpsPerSec: Math.round(Math.max(...samples[i])),
-    rounds: ROUNDS,
-    opsPerRound: spec.ops,
-  }));
+  const results = specs.map((spec, i) => summarize(spec.name, samples[i], spec.ops));
   /** Median over rounds of samples[a] / samples[b]: robust to a machine that slows down for a while. */
   const ratio = (a, b) => Number(median(samples[a].map((x, r) => x / samples[b][r])).toFixed(2));
   return { results, ratio };
