@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isYizhengError, type YizhengError, type YizhengErrorCode } from '../errors/index';
+import { failure } from '../../test-utils/errors';
+import { isYizhengError, type YizhengErrorCode } from '../errors/index';
 import { verifyLogin } from '../login/verify-login';
 import { DAY, ORG_CODE, ORIGIN, OTHER_USCC, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken } from '../login/test-support';
 import type { TestCertificate } from '../testing/index';
@@ -7,16 +8,7 @@ import {
   authorize, bindCertificate, isAuthorized, listBindings, listExpiringBindings, setBindingPermissions, unbindCertificate,
 } from './index';
 
-async function caught(promise: Promise<unknown>): Promise<YizhengError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isYizhengError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a YizhengError');
-}
-const codeOf = async (p: Promise<unknown>): Promise<YizhengErrorCode> => (await caught(p)).code;
+const codeOf = async (p: Promise<unknown>): Promise<YizhengErrorCode> => (await failure(p)).code;
 
 const request = { sessionId: 'session-1', origin: ORIGIN };
 const employee = { accountId: 'acct-zhangsan', organizationId: 'org-1', isAdmin: false };
@@ -60,7 +52,7 @@ describe('bindCertificate', () => {
 
   it('refuses a certificate of another enterprise with both codes and what to do', async () => {
     const context = makeContext([ca], fakeClock().now);
-    const err = await caught(bindCertificate({ ...request, actor: employee, target: { ...self, enterpriseCode: OTHER_USCC }, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
+    const err = await failure(bindCertificate({ ...request, actor: employee, target: { ...self, enterpriseCode: OTHER_USCC }, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
     expect(err.code).toBe('ENTERPRISE_CODE_MISMATCH');
     expect(err.details).toMatchObject({ certificateCode: USCC, accountCode: OTHER_USCC, certificateKind: '统一社会信用代码' });
     expect(err.message).toContain('企业代码不一致');
@@ -69,7 +61,7 @@ describe('bindCertificate', () => {
   it('says where an already-bound certificate is bound, masked (seed 000 FAQ 4)', async () => {
     const context = makeContext([ca], fakeClock().now);
     await bindCertificate({ ...request, actor: employee, target: self, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context);
-    const err = await caught(bindCertificate({ ...request, actor: admin, target: colleague, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
+    const err = await failure(bindCertificate({ ...request, actor: admin, target: colleague, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
     expect(err.code).toBe('ALREADY_BOUND');
     expect(err.details['accountId']).toBe('ac******an');
     expect(err.message).toContain('该证书已被绑定');

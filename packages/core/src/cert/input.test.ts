@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isYizhengError } from '../errors/index';
+import { reasonOf } from '../../test-utils/errors';
+import type { YizhengErrorCode } from '../errors/index';
 import { fixture, fixtureDer, must } from './fixtures/der-builder';
 import { MAX_BUNDLE_CERTIFICATES, MAX_CERTIFICATE_BYTES, decodeCertificateInput } from './input';
 import { parseCertificate, parseCertificates } from './parse';
@@ -9,15 +10,7 @@ const CA = fixture('sm2-ca.pem');
 const signDer = fixtureDer('sm2-sign.pem');
 const b64 = Buffer.from(signDer).toString('base64');
 
-function reason(fn: () => unknown, code = 'CERT_MALFORMED'): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isYizhengError(e, code as 'CERT_MALFORMED')).toBe(true);
-    return String((e as { details: { reason: unknown } }).details.reason);
-  }
-  throw new Error('expected a YizhengError');
-}
+const reason = (fn: () => unknown, code: YizhengErrorCode = 'CERT_MALFORMED'): string => reasonOf(fn, code);
 
 describe('certificate input', () => {
   it('accepts PEM, DER, base64 and their variants, all giving the same DER', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isYizhengError } from '../errors/index';
+import { reasonOf } from '../../test-utils/errors';
 import { createTestCa, issueCertificate } from '../testing/index';
 import type { CaProvider } from './contract';
 import { createProfileProvider, defineProvider } from './define';
@@ -11,16 +11,6 @@ const base: CaProvider = {
   recognize: () => ({ confidence: 0.5, evidence: ['x'] }),
   extractIdentity: () => ({ entityName: undefined, source: {} }),
 };
-
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isYizhengError(err, 'INVALID_ARGUMENT')) return String(err.details['reason']);
-    throw err;
-  }
-  throw new Error('expected INVALID_ARGUMENT');
-}
 
 describe('defineProvider', () => {
   it('freezes a valid provider and keeps recognition within the contract', () => {

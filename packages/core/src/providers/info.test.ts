@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isYizhengError } from '../errors/index';
+import { reasonOf } from '../../test-utils/errors';
 import { defineProviderInfo } from './info';
 
 const base = {
@@ -8,16 +8,6 @@ const base = {
   aliases: ['GDCA', ' 数安时代 ', 'GDCA'],
   support: [{ label: '服务热线', phone: '95105813' }],
 };
-
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isYizhengError(err, 'INVALID_ARGUMENT')) return String(err.details['reason']);
-    throw err;
-  }
-  throw new Error('expected INVALID_ARGUMENT');
-}
 
 describe('defineProviderInfo', () => {
   it('freezes, trims and de-duplicates', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { failure } from '../../test-utils/errors';
 import { derSequence, derUtf8String, derBoolean, derImplicit, derIa5String, derExplicit, derOctetString } from '../asn1/encode';
 import { parseCertificate } from '../cert/index';
-import { isYizhengError, type YizhengError } from '../errors/index';
+import { isYizhengError } from '../errors/index';
 import { cachedTestKey, createTestCa, generateTestKey, issueCertificate, utf8Extension, type TestCertificate } from '../testing/index';
 import { encodeTestName } from '../testing/names';
 import { createTrustStore, validateCertificatePath, type ValidatePathOptions } from './index';
@@ -10,16 +11,6 @@ const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T08:00:00Z');
 const before = (days: number): Date => new Date(NOW.getTime() - days * DAY);
 const after = (days: number): Date => new Date(NOW.getTime() + days * DAY);
-
-async function failure(p: Promise<unknown>): Promise<YizhengError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isYizhengError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a YizhengError');
-}
 
 function chain(alg: 'ec' | 'rsa' | 'sm2' = 'ec'): { root: TestCertificate; sub: TestCertificate; leaf: TestCertificate } {
   const root = createTestCa({ subject: `CN=Root ${alg}, O=一证测试, C=CN`, key: cachedTestKey(alg, 'root'), notBefore: before(365) });

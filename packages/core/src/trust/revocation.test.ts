@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../../test-utils/errors';
 import { derInteger, derSequence, derImplicit, derBoolean } from '../asn1/encode';
-import { isYizhengError, type YizhengError } from '../errors/index';
 import {
   cachedTestKey,
   createOcspResponder,
@@ -48,16 +48,6 @@ function leafWith(o: { ocsp?: boolean; crl?: boolean; serial?: bigint } = {}): T
 const leaf = leafWith();
 
 const rootCrl = issueCrl({ issuer: root, thisUpdate: before(DAY), nextUpdate: after(6 * DAY) });
-
-async function failure(p: Promise<unknown>): Promise<YizhengError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isYizhengError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a YizhengError');
-}
 
 /** An injected fetch serving fixed bodies by URL (functions get the request body) and counting calls. */
 function fakeFetch(routes: Record<string, Uint8Array | ((body: Uint8Array) => Uint8Array) | number>): FetchFunction & { calls: string[] } {
