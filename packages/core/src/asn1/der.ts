@@ -169,6 +169,19 @@ function formAllowed(form: number, constructed: boolean): boolean {
 
 const scratch: HeaderSink = { tag: 0, tagNumber: 0, start: 0, contentStart: 0, contentEnd: 0 };
 
+/** The {@link Tlv} a header read describes. */
+function tlvOf(h: Readonly<HeaderSink>): Tlv {
+  return {
+    tag: h.tag,
+    tagClass: (h.tag >> 6) as TagClass,
+    constructed: (h.tag & 0x20) !== 0,
+    tagNumber: h.tagNumber,
+    start: h.start,
+    contentStart: h.contentStart,
+    end: h.contentEnd,
+  };
+}
+
 /**
  * Reads the TLV header that starts at `offset`. `limit` is the end of the enclosing value (default:
  * the end of `bytes`); the whole TLV must end at or before it.
@@ -177,15 +190,7 @@ const scratch: HeaderSink = { tag: 0, tagNumber: 0, start: 0, contentStart: 0, c
  */
 export function readTlv(bytes: Uint8Array, offset = 0, limit: number = bytes.length): Tlv {
   readHeader(bytes, offset, limit, scratch);
-  return {
-    tag: scratch.tag,
-    tagClass: (scratch.tag >> 6) as TagClass,
-    constructed: (scratch.tag & 0x20) !== 0,
-    tagNumber: scratch.tagNumber,
-    start: scratch.start,
-    contentStart: scratch.contentStart,
-    end: scratch.contentEnd,
-  };
+  return tlvOf(scratch);
 }
 
 /**
@@ -321,15 +326,7 @@ export class DerReader {
 
   /** The current TLV as a {@link Tlv} object. */
   tlv(): Tlv {
-    return {
-      tag: this.tag,
-      tagClass: (this.tag >> 6) as TagClass,
-      constructed: (this.tag & 0x20) !== 0,
-      tagNumber: this.tagNumber,
-      start: this.start,
-      contentStart: this.contentStart,
-      end: this.contentEnd,
-    };
+    return tlvOf(this);
   }
 }
 
