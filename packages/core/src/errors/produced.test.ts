@@ -18,6 +18,7 @@ import { consumeChallenge, issueChallenge, parseLoginToken, verifyLogin } from '
 import { fakeClock, issueEnterpriseCertificate, makeCa, makeContext, ORIGIN, signedToken } from '../login/test-support';
 import { createProviderRegistry } from '../providers/index';
 import { createMemoryStores } from '../stores/index';
+import { sameIdentityBinding } from '../stores/contract';
 import { createQrCodeDriver, createSofJsonDriver, signChallenge } from '../client/index';
 import { createSoftwareToken, type SoftwareTokenOptions } from '../software-token/index';
 import { createTestCa, issueCertificate, issueCrl, privateKeyToPem } from '../testing/index';
@@ -74,33 +75,14 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
     assertSignature({ publicKey: ecSpki, data: 'challenge', signature: sign('sha256', Buffer.from('other'), ecKey.privateKey) }),
   ALREADY_BOUND: async () => {
     const stores = createMemoryStores();
-    const binding = {
-      identityKey: 'bjca:91350200556207664B',
-      providerId: 'bjca',
-      accountId: 'a1',
-      organizationId: 'o1',
-      enterpriseCode: '91350200556207664B',
-      entityName: '示例公司',
-      certificate: { serialNumber: '01', sha256: 'ab', subjectDn: 'CN=x', issuerDn: 'CN=ca', notBefore: new Date(0), notAfter: new Date(1) },
-      boundBy: 'a1',
-    };
+    const binding = sameIdentityBinding('bjca', 'a1');
     await stores.bindings.insert(binding);
     await stores.bindings.insert({ ...binding, accountId: 'a2', boundBy: 'a2' });
   },
   BINDING_CHANGED: async () => {
     const stores = createMemoryStores();
-    const facts = { serialNumber: '01', sha256: 'ab', subjectDn: 'CN=x', issuerDn: 'CN=ca', notBefore: new Date(0), notAfter: new Date(1) };
-    const b = await stores.bindings.insert({
-      identityKey: 'bjca:91350200556207664B',
-      providerId: 'bjca',
-      accountId: 'a1',
-      organizationId: 'o1',
-      enterpriseCode: '91350200556207664B',
-      entityName: '示例公司',
-      certificate: facts,
-      boundBy: 'a1',
-    });
-    await stores.bindings.updateCertificateFacts(b.id, { ...facts, serialNumber: '02' }, 'FF');
+    const b = await stores.bindings.insert(sameIdentityBinding('bjca', 'a1'));
+    await stores.bindings.updateCertificateFacts(b.id, { ...b.certificate, serialNumber: '02' }, 'FF');
   },
   CERT_UNTRUSTED: () => validateCertificatePath(pathCase().cert.certificate, { trustStore: createTrustStore(createTestCa().certificate) }),
   CERT_EXPIRED: () => {

@@ -59,10 +59,10 @@ function binding(n: number | string, over: Partial<NewBinding> = {}): NewBinding
 }
 
 /**
- * For an adapter's own tests: a binding to `accountId` of one fixed identity under `providerId`, with
- * minimal certificate facts, so that every call binds the same identity.
+ * For tests beside the contract: a binding to `accountId` of one fixed identity under `providerId`,
+ * with minimal certificate facts, so that every call binds the same identity.
  */
-export function adapterTestBinding(providerId: string, accountId: string): NewBinding {
+export function sameIdentityBinding(providerId: string, accountId: string): NewBinding {
   return {
     identityKey: `${providerId}:91350200556207664B`,
     providerId,

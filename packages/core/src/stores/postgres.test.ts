@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test-utils/vectors';
 import { isYizhengError } from '../errors/index';
-import { adapterTestBinding, describeStoreContract } from './contract';
+import { sameIdentityBinding, describeStoreContract } from './contract';
 import { createPostgresStores } from './postgres';
 import type { StoreOptions, Stores } from './types';
 
@@ -64,7 +64,7 @@ async function freshStores(options: StoreOptions): Promise<Stores> {
 
 if (enabled) describeStoreContract('postgres', freshStores);
 
-const binding = (accountId: string) => adapterTestBinding('huixin', accountId);
+const binding = (accountId: string) => sameIdentityBinding('huixin', accountId);
 
 describe.skipIf(!enabled)('postgres adapter', () => {
   it('binds once across separate pools (as separate processes would), on several connections at once', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adapterTestBinding, describeStoreContract } from './contract';
+import { sameIdentityBinding, describeStoreContract } from './contract';
 import { createSqliteStores } from './sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'yizheng-sqlite-'));
@@ -13,7 +13,7 @@ let n = 0;
 describeStoreContract('sqlite :memory:', (options) => createSqliteStores(options));
 describeStoreContract('sqlite file', (options) => createSqliteStores({ ...options, path: join(dir, `contract-${n++}.db`) }));
 
-const binding = (accountId: string) => adapterTestBinding('cfca', accountId);
+const binding = (accountId: string) => sameIdentityBinding('cfca', accountId);
 
 describe('sqlite adapter', () => {
   it('keeps data in its file across connections and records the schema version', async () => {
