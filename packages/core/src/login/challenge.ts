@@ -123,7 +123,8 @@ export async function consumeChallenge(
   if (now.getTime() >= challenge.expiresAt.getTime()) {
     throw new YizhengError('CHALLENGE_EXPIRED', { purpose, expiresAt: challenge.expiresAt.toISOString() });
   }
-  if (challenge.origin !== normalizeOrigin(origin)) {
+  // The stored origin is already normalised: an equal string needs no URL parsing.
+  if (challenge.origin !== origin && challenge.origin !== normalizeOrigin(origin)) {
     // Issued for another site: treat as absent rather than reveal anything about it.
     throw new YizhengError('CHALLENGE_NOT_FOUND', { purpose });
   }
