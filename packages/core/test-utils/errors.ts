@@ -25,3 +25,14 @@ export function reasonOf(fn: () => unknown, code: YizhengErrorCode = 'INVALID_AR
   }
   throw new Error(`expected ${code}`);
 }
+
+/** The code of the YizhengError `promise` rejects with, or `no error` when it resolves. */
+export async function codeOf(promise: Promise<unknown>): Promise<YizhengErrorCode | 'no error'> {
+  try {
+    await promise;
+    return 'no error';
+  } catch (err) {
+    if (isYizhengError(err)) return err.code;
+    throw err;
+  }
+}

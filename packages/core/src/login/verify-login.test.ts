@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { codeOf } from '../../test-utils/errors';
 import { bindCertificate } from '../binding/index';
-import { isYizhengError, type YizhengErrorCode } from '../errors/index';
+import { isYizhengError } from '../errors/index';
 import { defineProviderInfo, type CaProvider } from '../providers/index';
 import { issueCrl } from '../testing/index';
 import { createTrustStore } from '../trust/index';
@@ -11,16 +12,6 @@ import { verifyLogin } from './verify-login';
 import {
   DAY, ORIGIN, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken,
 } from './test-support';
-
-async function codeOf(promise: Promise<unknown>): Promise<YizhengErrorCode | 'no error'> {
-  try {
-    await promise;
-    return 'no error';
-  } catch (err) {
-    if (isYizhengError(err)) return err.code;
-    throw err;
-  }
-}
 
 const request = { sessionId: 'session-1', origin: ORIGIN };
 const actor = { accountId: 'acct-zhangsan', organizationId: 'org-1', isAdmin: false };

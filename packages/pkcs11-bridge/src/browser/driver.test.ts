@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { isYizhengError as isServerYizhengError, verifySignature } from '@yizheng/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { codeOf } from '../../../core/test-utils/errors';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
 import { startBridge, type RunningBridge } from '../server/bridge';
 import type { FakePkcs11 } from '../testing/fake-pkcs11';
@@ -45,16 +46,6 @@ function driverFor(bridge: RunningBridge, origin: string, extra: Partial<Pkcs11B
 
 const challenge = (origin = SITE): string =>
   `yizheng:1|login|${origin}|${randomBytes(32).toString('base64url')}|${new Date(Date.now() + 300_000).toISOString()}`;
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (err) {
-    if (err instanceof YizhengError) return err.code;
-    throw err;
-  }
-}
 
 describe('createPkcs11BridgeDriver', () => {
   it('lists, logs in and signs a challenge the server verifies', async () => {

@@ -5,21 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { isYizhengError, parseCertificate, verifySignature } from '@yizheng/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf } from '../../../core/test-utils/errors';
 import { loadSoftHsm } from '../testing/softhsm';
 import { openPkcs11Module, type Pkcs11Certificate, type Pkcs11Module } from './module';
 
 const hsm = loadSoftHsm();
 const TEXT = 'yizheng:1|login|https://bid.example.gov.cn|bm9uY2U|2026-06-01T08:05:00.000Z';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'no error';
-  } catch (err) {
-    if (isYizhengError(err)) return err.code;
-    throw err;
-  }
-}
 
 describe.skipIf(hsm.skip !== null)(hsm.skip ?? 'SoftHSM2 through pkcs11js', () => {
   const f = hsm.fixtures;
