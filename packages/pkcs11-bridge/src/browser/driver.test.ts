@@ -7,10 +7,11 @@ import { isYizhengError as isServerYizhengError, verifySignature } from '@yizhen
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeOf } from '../../../core/test-utils/errors';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
-import { startBridge, type RunningBridge } from '../server/bridge';
+import type { RunningBridge } from '../server/bridge';
 import type { FakePkcs11 } from '../testing/fake-pkcs11';
 import { bundleBrowserEntry } from '../testing/bundle';
 import { FAKE_PIN, FAKE_SERIAL, fakeTokenSet } from '../testing/fake-tokens';
+import { startLoopbackBridge } from '../testing/loopback-bridge';
 import { wsBridgeSocket } from '../testing/ws-client';
 import { createPkcs11BridgeDriver, YizhengError, type Pkcs11BridgeDriverOptions } from './index';
 
@@ -27,15 +28,7 @@ afterEach(async () => {
 async function start(approve?: (code: string) => boolean | Promise<boolean>): Promise<{ bridge: RunningBridge; fake: FakePkcs11 }> {
   const fake = set.module();
   const module = createPkcs11Module(fake);
-  const bridge = await startBridge({
-    module,
-    port: 0,
-    hosts: ['127.0.0.1'],
-    allowedOrigins: [SITE],
-    pollIntervalMs: 0,
-    logger: { info: () => undefined, warn: () => undefined },
-    ...(approve && { approver: async ({ code }) => approve(code) }),
-  });
+  const bridge = await startLoopbackBridge(module, SITE, approve ? { approver: async ({ code }) => approve(code) } : {});
   running.push({ bridge, module });
   return { bridge, fake };
 }
@@ -125,7 +118,7 @@ describe('createPkcs11BridgeDriver', () => {
     running.length = 0;
     expect(await codeOf(driver.listCertificates())).toBe('CLIENT_NOT_RUNNING');
     const module = createPkcs11Module(set.module());
-    const again = await startBridge({ module, port, hosts: ['127.0.0.1'], allowedOrigins: [SITE], pollIntervalMs: 0, logger: { info: () => undefined, warn: () => undefined } });
+    const again = await startLoopbackBridge(module, SITE, { port });
     running.push({ bridge: again, module });
     expect(await driver.listCertificates()).toHaveLength(3);
     expect(FAKE_SERIAL).toBe('FAKE0001');

@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { assertSignableChallenge } from '../server/challenge';
-import { startBridge, type RunningBridge } from '../server/bridge';
+import type { RunningBridge } from '../server/bridge';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
 import { FAKE_PIN, fakeTokenSet } from './fake-tokens';
+import { startLoopbackBridge } from './loopback-bridge';
 import { connect, type TestClient } from './ws-client';
 
 const SITE = 'https://bid.example.gov.cn';
@@ -15,14 +16,7 @@ const ids = (): ReturnType<typeof fakeTokenSet>['ids'] => fakeTokenSet().ids;
 
 async function withBridge<T>(run: (bridge: RunningBridge, client: (origin: string) => Promise<TestClient>, module: Pkcs11Module) => Promise<T>): Promise<T> {
   const module = createPkcs11Module(fakeTokenSet().module());
-  const bridge = await startBridge({
-    module,
-    port: 0,
-    hosts: ['127.0.0.1'],
-    allowedOrigins: [SITE],
-    pollIntervalMs: 0,
-    logger: { info: () => undefined, warn: () => undefined },
-  });
+  const bridge = await startLoopbackBridge(module, SITE);
   try {
     return await run(
       bridge,
