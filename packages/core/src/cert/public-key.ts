@@ -1,7 +1,7 @@
 /**
  * SubjectPublicKeyInfo decoding (RFC 5280 §4.1.2.7, RFC 3279, RFC 5480, GM/T 0006 / GB/T 33560).
  */
-import { DerError, Tag, type DerReader } from '../asn1/der';
+import { DerError, DerReader, Tag } from '../asn1/der';
 import { checkBitString, checkInteger, checkNull, decodeOid, toHex } from '../asn1/decode';
 import { OID } from '../asn1/oids';
 
@@ -104,6 +104,16 @@ function positiveInteger(r: DerReader, what: string): [number, number] {
 function sm2Key(b: Uint8Array, oid: string, ks: number, ke: number, spkiStart: number, spkiEnd: number): Sm2PublicKeyInfo {
   const point = b.slice(ks, ke);
   return { algorithm: 'sm2', oid, curve: 'SM2', point, spki: b.slice(spkiStart, spkiEnd) };
+}
+
+/** The subjectPublicKey bits of a SubjectPublicKeyInfo DER (the BIT STRING value, without the unused-bits octet). */
+export function subjectPublicKeyBits(spki: Uint8Array): Uint8Array {
+  const r = new DerReader(spki);
+  r.expect(Tag.SEQUENCE, 'SubjectPublicKeyInfo');
+  r.enter();
+  r.expect(Tag.SEQUENCE, 'algorithm');
+  r.expect(Tag.BIT_STRING, 'subjectPublicKey');
+  return spki.slice(r.contentStart + 1, r.contentEnd);
 }
 
 /**

@@ -10,8 +10,8 @@ import {
   sign as nodeSign,
   type KeyObject,
 } from 'node:crypto';
-import { DerReader, Tag } from '../asn1/der';
 import { derBitString, derExplicit, derInteger, derNull, derOctetString, derOid, derSequence } from '../asn1/encode';
+import { subjectPublicKeyBits } from '../cert/public-key';
 import { bigIntToBytes } from '../crypto/sm2-curve';
 import { sm2Key, sm2Sign, type Sm2TestKey } from '../crypto/testing/sm2-signer';
 
@@ -56,22 +56,13 @@ const SM2_WITH_SM3 = '1.2.156.10197.1.501';
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 const SM2_CURVE = '1.2.156.10197.1.301';
 
-function spkiBits(spki: Uint8Array): Uint8Array {
-  const r = new DerReader(spki);
-  r.expect(Tag.SEQUENCE, 'SubjectPublicKeyInfo');
-  r.enter();
-  r.expect(Tag.SEQUENCE, 'algorithm');
-  r.expect(Tag.BIT_STRING, 'subjectPublicKey');
-  return spki.slice(r.contentStart + 1, r.contentEnd);
-}
-
 function sha1(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha1').update(data).digest());
 }
 
 function nodeKey(algorithm: 'rsa' | 'ec', privateKey: KeyObject, publicKey: KeyObject): TestKey {
   const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
-  const bits = spkiBits(spki);
+  const bits = subjectPublicKeyBits(spki);
   return Object.freeze({
     algorithm,
     spki,

@@ -7,6 +7,7 @@ import { DerError, DerReader, Tag } from '../asn1/der';
 import { checkBitString, decodeOid, decodeTime } from '../asn1/decode';
 import { derExplicit, derOctetString, derOid, derSequence, derNull } from '../asn1/encode';
 import { parseCertificate, type Certificate } from '../cert/index';
+import { subjectPublicKeyBits } from '../cert/public-key';
 import { sm3 } from '../crypto/index';
 import { isYizhengError } from '../errors/index';
 import { CRL_REASONS, type CrlReason } from './crl';
@@ -36,13 +37,7 @@ export function digest(hash: CertIdHash, data: Uint8Array): Uint8Array {
 
 /** The subjectPublicKey bits of a certificate (the BIT STRING value, without the unused-bits octet). */
 export function publicKeyBits(c: Certificate): Uint8Array {
-  const spki = c.publicKey.spki;
-  const r = new DerReader(spki);
-  r.expect(Tag.SEQUENCE, 'SubjectPublicKeyInfo');
-  r.enter();
-  r.expect(Tag.SEQUENCE, 'algorithm');
-  r.expect(Tag.BIT_STRING, 'subjectPublicKey');
-  return spki.slice(r.contentStart + 1, r.contentEnd);
+  return subjectPublicKeyBits(c.publicKey.spki);
 }
 
 /** The certificate's serialNumber INTEGER TLV, exactly as encoded. */
