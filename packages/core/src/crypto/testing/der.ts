@@ -1,12 +1,12 @@
 /**
  * DER for the crypto tests (CMS messages, certificates, malformed signatures): the shared test DER
- * writer in `test-utils/der.ts`, plus integers from numbers, one-CN names, algorithm identifiers and
+ * writer in `testing/der.ts`, plus integers from numbers, one-CN names, algorithm identifiers and
  * signed test certificates. Test code only: not exported from the package.
  */
 import { derInteger } from '../../asn1/encode';
-import { octets, oid, seq, set, tlv, utc, utf8, type Bytes } from '../../../test-utils/der';
+import { octets, oid, seq, set, tlv, utc, utf8, type Bytes } from '../../testing/der';
 
-export { cat, hex, len, must, nul, octets, oid, seq, set, tlv, toHex, utc, utf8, type Bytes } from '../../../test-utils/der';
+export { cat, hex, len, must, nul, octets, oid, seq, set, tlv, toHex, utc, utf8, type Bytes } from '../../testing/der';
 
 /** BIT STRING of whole octets (no unused bits). */
 export const bits = (...c: Bytes[]): Bytes => tlv(0x03, Uint8Array.of(0), ...c);

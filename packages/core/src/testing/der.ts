@@ -1,10 +1,11 @@
 /**
- * The DER writer the certificate and crypto tests build their inputs with. Framing (lengths, TLVs,
- * OIDs, BOOLEAN, NULL) is the library's own encoder (`src/asn1/encode.ts`); the string and time
- * helpers and `set` take their content as given, without the encoder's checks or SET sorting, so a
- * test can write exactly the defect it wants to see refused. Test code only: not exported.
+ * The DER writer the certificate and crypto tests (and the test kit's SM2 signer) build their inputs
+ * with. Framing (lengths, TLVs, OIDs, BOOLEAN, NULL) is the library's own encoder (`asn1/encode.ts`);
+ * the string and time helpers and `set` take their content as given, without the encoder's checks
+ * or SET sorting, so a test can write exactly the defect it wants to see refused. Not exported from
+ * the package.
  */
-import { concatBytes, derBoolean, derLength, derNull, derOid, derTlv } from '../src/asn1/encode';
+import { concatBytes, derBoolean, derLength, derNull, derOid, derTlv } from '../asn1/encode';
 
 export type Bytes = Uint8Array;
 
