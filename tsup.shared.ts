@@ -12,3 +12,19 @@ export function libraryBuild(entry: Record<string, string>): Options {
     platform: 'node',
   };
 }
+
+/**
+ * A command-line executable: ESM only (not part of the importable API), for Node ≥ 22, with a
+ * shebang; `define` bakes in constants such as the version.
+ */
+export function cliBuild(entry: Record<string, string>, define: Record<string, string>): Options {
+  return {
+    entry,
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node22',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+    define,
+  };
+}

@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsup';
-import { libraryBuild } from '../../tsup.shared';
+import { cliBuild, libraryBuild } from '../../tsup.shared';
 import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig([
@@ -14,14 +14,6 @@ export default defineConfig([
     target: 'es2022',
     platform: 'browser',
   },
-  {
-    // The CLI is an ESM executable only; it is not part of the importable API.
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'node22',
-    platform: 'node',
-    banner: { js: '#!/usr/bin/env node' },
-    define: { __YIZHENG_VERSION__: JSON.stringify(pkg.version) },
-  },
+  // The yizheng CLI.
+  cliBuild({ cli: 'src/cli/main.ts' }, { __YIZHENG_VERSION__: JSON.stringify(pkg.version) }),
 ]);
