@@ -33,7 +33,8 @@ export function createPortal({ stores, demo, origin }) {
   const context = {
     stores,
     providers: createProviderRegistry([]),
-    trust: createCertificateTrust({ trustStore: createTrustStore(demo.ca) }),
+    // The demo CA publishes no CRL or OCSP responder; a real platform sets 'require' or 'prefer'.
+    trust: createCertificateTrust({ trustStore: createTrustStore(demo.ca), revocation: { policy: 'off' } }),
     scopes: { current: 'fujian' },
   };
   const sessions = new Map();
@@ -45,13 +46,24 @@ export function createPortal({ stores, demo, origin }) {
     return { accountId: a.id, organizationId: a.organizationId, isAdmin: a.isAdmin };
   };
 
+  const MAX_SESSIONS = 10_000;
+  function newSession(res, data = {}) {
+    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value);
+    const id = randomBytes(32).toString('base64url');
+    sessions.set(id, data);
+    res.setHeader('Set-Cookie', `sid=${id}; HttpOnly; SameSite=Strict; Path=/`);
+    return { id, data };
+  }
   function session(req, res) {
     const sid = /(?:^|;\s*)sid=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie ?? '')?.[1];
     if (sid && sessions.has(sid)) return { id: sid, data: sessions.get(sid) };
-    const id = randomBytes(32).toString('base64url');
-    sessions.set(id, {});
-    res.setHeader('Set-Cookie', `sid=${id}; HttpOnly; SameSite=Strict; Path=/`);
-    return { id, data: sessions.get(id) };
+    return newSession(res);
+  }
+  /** A new session id at every login, so an id planted before login is worth nothing after it. */
+  function rotate(s, res) {
+    sessions.delete(s.id);
+    const fresh = newSession(res, s.data);
+    s.id = fresh.id;
   }
 
   async function body(req) {
@@ -75,10 +87,11 @@ export function createPortal({ stores, demo, origin }) {
       // Demo only: the software keys' material. A real platform never has users' private keys.
       keys: demo.keys, accounts: ACCOUNTS.map(({ password: _, ...a }) => a), organizations: ORGANIZATIONS,
     }),
-    'POST /api/password-login': async (req, s) => {
+    'POST /api/password-login': async (req, s, _url, res) => {
       const { account, password } = await body(req);
       const a = accountById(account);
       if (!a || a.password !== password) throw Object.assign(new Error('wrong account or password'), { status: 401 });
+      rotate(s, res);
       s.data.accountId = a.id;
       s.data.method = 'password';
       return { session: describe(s.data) };
@@ -89,10 +102,11 @@ export function createPortal({ stores, demo, origin }) {
       const challenge = await issueChallenge({ sessionId: s.id, origin, purpose }, context);
       return { text: challenge.text, expiresAt: challenge.expiresAt };
     },
-    'POST /api/ca-login': async (req, s) => {
+    'POST /api/ca-login': async (req, s, _url, res) => {
       const token = tokenOf(await body(req));
       // Yizheng: all login checks in order; throws a YizhengError with its own code on any failure.
       const result = await verifyLogin(token, { sessionId: s.id, origin }, context);
+      rotate(s, res);
       s.data.accountId = result.account.id;
       s.data.method = 'certificate';
       s.data.binding = { isAdmin: result.binding.isAdmin, permissions: result.binding.permissions };
@@ -166,7 +180,6 @@ export function createPortal({ stores, demo, origin }) {
 
   return async function handle(req, res) {
     const url = new URL(req.url ?? '/', origin);
-    const s = session(req, res);
     const route = routes[`${req.method} ${url.pathname}`];
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (!route) {
@@ -175,8 +188,9 @@ export function createPortal({ stores, demo, origin }) {
       res.end(JSON.stringify({ error: { message: 'not found' } }));
       return;
     }
+    const s = session(req, res);
     try {
-      const out = await route(req, s, url);
+      const out = await route(req, s, url, res);
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(out));
     } catch (err) {

@@ -59,8 +59,9 @@ describe.skipIf(found.path === null)('sample portal in Chromium', () => {
     await page.selectOption('[data-testid=target]', 'zhangsan');
     expect(await click('bind')).toContain('绑定成功');
     expect(await click('ca-login')).toContain('CA登录成功');
+    // The page refreshes who is signed in and the binding list after the result is shown.
+    await page.waitForFunction(() => document.querySelector('[data-testid=bindings]')?.textContent?.includes('zhangsan'));
     expect(await page.textContent('[data-testid=who]')).toContain('CA登录');
-    expect(await page.textContent('[data-testid=bindings]')).toContain('zhangsan');
   });
 
   it('shows the tries left after a wrong PIN (seed 001)', async () => {

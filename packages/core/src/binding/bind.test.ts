@@ -44,6 +44,16 @@ describe('bindCertificate', () => {
     expect(events.items[0]).toMatchObject({ actorAccountId: 'acct-admin', targetAccountId: 'acct-lisi' });
   });
 
+  it('lets only an admin grant the admin flag or permissions at binding', async () => {
+    const context = makeContext([ca], fakeClock().now);
+    const token = await signedToken(leaf, context, { purpose: 'bind' });
+    expect(await codeOf(bindCertificate({ ...request, actor: employee, target: self, token, isAdmin: true }, context))).toBe('BIND_FORBIDDEN');
+    const again = await signedToken(leaf, context, { purpose: 'bind' });
+    expect(await codeOf(bindCertificate({ ...request, actor: employee, target: self, token: again, permissions: ['award-contract'] }, context))).toBe('BIND_FORBIDDEN');
+    const granted = await bindCertificate({ ...request, actor: admin, target: self, token: await signedToken(leaf, context, { purpose: 'bind' }), isAdmin: true }, context);
+    expect(granted.isAdmin).toBe(true);
+  });
+
   it('accepts an account registered with the organisation code the USCC embeds (seed 000 FAQ 6)', async () => {
     const context = makeContext([ca], fakeClock().now);
     const binding = await bindCertificate({ ...request, actor: employee, target: { ...self, enterpriseCode: ORG_CODE }, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context);

@@ -42,9 +42,9 @@ export interface BindRequest extends TokenRequest {
   readonly token: unknown;
   /** The CA's key id (CA锁ID) when the page's driver reports one. */
   readonly keyId?: string;
-  /** Whether the bound certificate acts as administrator; default false. */
+  /** Whether the bound certificate acts as administrator; default false. Only an admin of the organisation may set it. */
   readonly isAdmin?: boolean;
-  /** Permissions granted to the certificate; default none. */
+  /** Permissions granted to the certificate; default none. Only an admin of the organisation may grant them. */
   readonly permissions?: readonly string[];
 }
 
@@ -77,6 +77,11 @@ function alreadyBound(binding: Binding): YizhengError {
 export async function bindCertificate(request: BindRequest, context: YizhengContext): Promise<Binding> {
   // Permission first: an actor who may not act for the target learns nothing about the certificate.
   assertMayActFor(request.actor, request.target);
+  const grants = request.isAdmin === true || (request.permissions?.length ?? 0) > 0;
+  if (grants && !(request.actor.isAdmin && request.actor.organizationId === request.target.organizationId)) {
+    // Only the organisation's admin hands out the admin flag and permissions (seed 000 FAQ 10).
+    throw new YizhengError('BIND_FORBIDDEN', { actorAccountId: request.actor.accountId, targetAccountId: request.target.accountId });
+  }
   const verified = await verifyToken(request.token, request, 'bind', context);
   const { certificate, identity } = verified;
   const provider = verified.provider.provider;

@@ -184,6 +184,14 @@ export const ERROR_CATALOGUE = {
       en: "Ask the issuing CA to confirm that the certificate carries the organisation's unified social credit code.",
     },
   },
+  CERT_SUPERSEDED: {
+    zh: '账号绑定的是同一持有人较新的证书（序列号 {boundSerialNumber}），这张证书（序列号 {serialNumber}）不能再用于登录。',
+    en: 'The account is bound to a newer certificate of the same holder (serial {boundSerialNumber}); this one (serial {serialNumber}) can no longer log in.',
+    remedy: {
+      zh: '请使用更新（延期）后的证书登录；如确需改用这张证书，请先解除绑定后重新绑定。',
+      en: 'Log in with the renewed certificate; to use this one instead, unbind and bind it again.',
+    },
+  },
   NOT_BOUND: {
     zh: '该证书尚未绑定账号，请先绑定。',
     en: 'This certificate is not bound to an account yet; bind it first.',

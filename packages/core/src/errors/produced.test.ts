@@ -13,7 +13,7 @@ import { runCli } from '../cli/run';
 import { assertSameEnterprise, parseEnterpriseCode } from '../codes/index';
 import { assertSignature, verifySignature } from '../crypto/index';
 import { assessExpiry } from '../expiry/index';
-import { assertMayActFor, authorize, deriveIdentityKey, unbindCertificate } from '../binding/index';
+import { assertMayActFor, authorize, bindCertificate, deriveIdentityKey, unbindCertificate } from '../binding/index';
 import { consumeChallenge, issueChallenge, parseLoginToken, verifyLogin } from '../login/index';
 import { fakeClock, issueEnterpriseCertificate, makeCa, makeContext, ORIGIN, signedToken } from '../login/test-support';
 import { createProviderRegistry } from '../providers/index';
@@ -120,6 +120,17 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
     return verifyLogin(await signedToken(encryption, context), { sessionId: 'session-1', origin: ORIGIN }, context);
   },
   IDENTITY_NOT_FOUND: () => deriveIdentityKey('generic', { entityName: undefined, source: {} }, pathCase().cert.certificate),
+  CERT_SUPERSEDED: async () => {
+    const ca = makeCa();
+    const clock = fakeClock();
+    const context = makeContext([ca], clock.now);
+    const now = clock.now().getTime();
+    const older = issueEnterpriseCertificate(ca, { notBefore: new Date(now - 10 * 86_400_000), notAfter: new Date(now + 300 * 86_400_000) });
+    const newer = issueEnterpriseCertificate(ca, { notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 300 * 86_400_000) });
+    const actor = { accountId: 'a', organizationId: 'o', isAdmin: false };
+    await bindCertificate({ sessionId: 'session-1', origin: ORIGIN, actor, target: { ...actor, enterpriseCode: '91350200556207664B' }, token: await signedToken(newer, context, { purpose: 'bind' }) }, context);
+    return verifyLogin(await signedToken(older, context), { sessionId: 'session-1', origin: ORIGIN }, context);
+  },
   NOT_BOUND: async () => {
     const ca = makeCa();
     const context = makeContext([ca], fakeClock().now);

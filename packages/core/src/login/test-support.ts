@@ -48,7 +48,8 @@ export function makeContext(
   return {
     stores: createMemoryStores({ clock }),
     providers: createProviderRegistry(providers ?? []),
-    trust: createCertificateTrust({ trustStore: createTrustStore(anchors.map((a) => a.certificate)) }),
+    // Test CAs publish no CRL or OCSP responder: the tests that need revocation pass their own trust.
+    trust: createCertificateTrust({ trustStore: createTrustStore(anchors.map((a) => a.certificate)), revocation: { policy: 'off' } }),
     clock,
     ...rest,
   };

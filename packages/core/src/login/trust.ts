@@ -30,13 +30,13 @@ export interface CertificateTrustOptions {
   /** Intermediate CA certificates the platform knows (vendor issuing CAs); key clients rarely send them. */
   readonly intermediates?: Iterable<Certificate | CertificateInput>;
   /**
-   * Revocation checking: a checker (keep one per application, it caches) or its options; absent, no
-   * revocation check. The policy for a certificate is, in order: the options' `providers` entry for
+   * Revocation checking: a checker (keep one per application, it caches) or its options. Required:
+   * not checking is a decision (`{ policy: 'off' }`), never a default. The policy for a certificate is, in order: the options' `providers` entry for
    * the recognised provider; else the stricter of the options' `policy` and the provider's own
    * `trust.revocation` (a provider can raise the bar, never lower it). A checker you built yourself
    * is used as it is, selecting its policy by the recognised provider's id.
    */
-  readonly revocation?: ValidatePathOptions['revocation'];
+  readonly revocation: NonNullable<ValidatePathOptions['revocation']>;
 }
 
 const STRICTNESS: Readonly<Record<RevocationPolicy, number>> = { off: 0, prefer: 1, require: 2 };

@@ -140,13 +140,25 @@ describe('verifyLogin', () => {
 
   it('continues the binding with a renewed certificate and records both serials', async () => {
     const { context } = await boundContext();
-    const renewed = issueEnterpriseCertificate(ca);
+    const renewed = issueEnterpriseCertificate(ca, { notBefore: new Date(leaf.certificate.notBefore.getTime() + DAY), notAfter: new Date(leaf.certificate.notAfter.getTime() + 365 * DAY) });
     expect(renewed.certificate.serialNumber).not.toBe(leaf.certificate.serialNumber);
     const result = await verifyLogin(await signedToken(renewed, context), request, context);
     expect(result.binding.certificate.serialNumber).toBe(renewed.certificate.serialNumber);
     const events = await context.stores.audit.list({ bindingId: result.binding.id, limit: 10 });
     const renew = events.items.find((e) => e.type === 'renew');
     expect(renew).toMatchObject({ previousSerial: leaf.certificate.serialNumber, certificate: { serialNumber: renewed.certificate.serialNumber } });
+    // The certificate it replaced cannot take the binding back.
+    expect(await codeOf(verifyLogin(await signedToken(leaf, context), request, context))).toBe('CERT_SUPERSEDED');
+  });
+
+  it('never lets another key of the same company log in to a binding whose CN only names the company', async () => {
+    const clock = fakeClock();
+    const context = makeContext([ca], clock.now);
+    const companyKey = issueEnterpriseCertificate(ca, { cn: '厦门帝网信息科技有限公司' });
+    await bindCertificate({ ...request, actor: { ...actor, isAdmin: true }, target, token: await signedToken(companyKey, context, { purpose: 'bind' }), isAdmin: true }, context);
+    const secondKey = issueEnterpriseCertificate(ca, { cn: '厦门帝网信息科技有限公司', notBefore: new Date(companyKey.certificate.notBefore.getTime() + DAY) });
+    expect(await codeOf(verifyLogin(await signedToken(secondKey, context), request, context))).toBe('NOT_BOUND');
+    expect((await verifyLogin(await signedToken(companyKey, context), request, context)).binding.isAdmin).toBe(true);
   });
 
   it('finds a binding made in an accepted scope (一证通用) and only there', async () => {

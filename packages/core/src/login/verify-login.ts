@@ -58,11 +58,12 @@ export async function findBinding(identityKey: string, context: YizhengContext):
  * in. Every failure is a {@link YizhengError} with its own code (`CHALLENGE_NOT_FOUND`,
  * `CHALLENGE_EXPIRED`, `TOKEN_MALFORMED`, `CERT_MALFORMED`, `PROVIDER_UNKNOWN`, `CERT_WRONG_PURPOSE`,
  * `CERT_NOT_YET_VALID`, `CERT_EXPIRED`, `CERT_UNTRUSTED`, `CERT_REVOKED`, `REVOCATION_UNAVAILABLE`,
- * `SIGNATURE_MALFORMED`, `SIGNATURE_INVALID`, `IDENTITY_NOT_FOUND`, `NOT_BOUND`).
+ * `SIGNATURE_MALFORMED`, `SIGNATURE_INVALID`, `IDENTITY_NOT_FOUND`, `NOT_BOUND`, `CERT_SUPERSEDED`).
  *
  * On success the stored certificate facts are refreshed from the presented certificate (seed 000
- * FAQ 8); a renewed certificate (same provider and identity, new serial) continues its binding and the
- * audit log records the old and the new serial.
+ * FAQ 8); a renewed certificate (same provider and identity, issued after the bound one) continues its
+ * binding and the audit log records the old and the new serial. An older certificate, or one issued
+ * alongside the bound one, fails with `CERT_SUPERSEDED`.
  */
 export async function verifyLogin(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
   const verified = await verifyToken(token, request, 'login', context);
@@ -79,6 +80,15 @@ export async function verifyLogin(token: unknown, request: TokenRequest, context
     });
   }
   const stored = binding.certificate;
+  if (stored.sha256 !== certificate.sha256 && certificate.notBefore.getTime() <= stored.notBefore.getTime()) {
+    // Not a renewal: an older certificate, or another one issued alongside the bound one, must not
+    // take the binding over (nor take it back after a renewal).
+    throw new YizhengError('CERT_SUPERSEDED', {
+      serialNumber: certificate.serialNumber,
+      boundSerialNumber: stored.serialNumber,
+      boundNotBefore: stored.notBefore.toISOString(),
+    });
+  }
   const renewed = stored.serialNumber !== certificate.serialNumber;
   // Compare cheaply first: the facts (with their DN strings) are only built when something changed.
   const changed = renewed || stored.sha256 !== certificate.sha256

@@ -77,6 +77,12 @@ describe('createProviderRegistry', () => {
     expect(strict.identify(leaf.certificate, 'STRONG').provider).toBe(strong);
   });
 
+  it('lets a hint choose only among the best matches, never a weaker one', () => {
+    const registry = createProviderRegistry([weak, strong]);
+    expect(registry.identify(leaf.certificate, 'strong').provider).toBe(strong);
+    expect(() => registry.identify(leaf.certificate, 'weak')).toThrow(expect.objectContaining({ code: 'PROVIDER_UNKNOWN', details: expect.objectContaining({ recognisedAs: 'strong' }) }));
+  });
+
   it('treats a plugin that throws or returns nonsense as not recognising', () => {
     const broken: CaProvider = { ...weak, info: { ...weak.info, id: 'broken', aliases: [] }, recognize: () => { throw new Error('bug'); } };
     const nonsense: CaProvider = { ...weak, info: { ...weak.info, id: 'nonsense', aliases: [] }, recognize: () => ({ confidence: Number.NaN, evidence: [] }) };

@@ -19,9 +19,10 @@ export interface ProviderRegistry {
   /** A provider by id or alias (case-insensitive), or `undefined`. */
   get(idOrAlias: string): CaProvider | undefined;
   /**
-   * Identifies the certificate's provider. With `hint` (the provider the page said), only that provider
-   * is asked and it must recognise the certificate. Throws `PROVIDER_UNKNOWN` when the hint names no
-   * registered provider, or when nothing recognises the certificate and the fallback is off.
+   * Identifies the certificate's provider. With `hint` (the provider the page said), that provider must
+   * recognise the certificate at least as surely as any other registered provider. Throws
+   * `PROVIDER_UNKNOWN` when the hint names no registered provider or a provider other than the best
+   * match, or when nothing recognises the certificate and the fallback is off.
    */
   identify(certificate: Certificate, hint?: string): ProviderMatch;
   /**
@@ -83,6 +84,12 @@ export function createProviderRegistry(providers: readonly CaProvider[], options
         if (!provider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
         const recognition = safeRecognize(provider, certificate);
         if (!recognition) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
+        // The page's word only picks among the best matches: it must not move a certificate to a provider
+        // that reads its identity differently or checks revocation less strictly.
+        const [best] = rank(certificate);
+        if (best?.recognition && best.provider !== provider && best.recognition.confidence > recognition.confidence) {
+          throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint, recognisedAs: best.provider.info.id });
+        }
         return { provider, recognition, fallback: false };
       }
       const [best] = rank(certificate);

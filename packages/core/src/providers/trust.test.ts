@@ -21,7 +21,7 @@ function kit(revocation?: RevocationPolicy, anchors = true): CaProvider {
 }
 
 async function outcome(provider: CaProvider, revocation: Parameters<typeof createCertificateTrust>[0]['revocation']): Promise<string> {
-  const trust = createCertificateTrust({ trustStore: createTrustStore(providerTrustAnchors([provider])), ...(revocation !== undefined && { revocation }) });
+  const trust = createCertificateTrust({ trustStore: createTrustStore(providerTrustAnchors([provider])), revocation });
   try {
     const { warnings } = await trust.validate(leaf.certificate, { provider, at: new Date() });
     return warnings.map((w) => w.code).join(',') || 'ok';
@@ -44,7 +44,8 @@ describe('provider trust hooks', () => {
     expect(await outcome(kit('off'), prefer)).toBe('REVOCATION_SOFT_FAIL');
     // The platform's own entry for the provider is final.
     expect(await outcome(kit('require'), { ...prefer, providers: { kit: 'off' } })).toBe('ok');
-    // No revocation configured: nothing is checked, whatever the provider says.
-    expect(await outcome(kit('require'), undefined)).toBe('ok');
+    // A platform default of 'off' does not lower a provider's 'require'; only the per-provider entry can.
+    expect(await outcome(kit('require'), { policy: 'off' })).toBe('REVOCATION_UNAVAILABLE');
+    expect(await outcome(kit(), { policy: 'off' })).toBe('ok');
   });
 });

@@ -136,7 +136,7 @@ describe.skipIf(skip !== null)(skip ?? 'Chromium → yizheng-bridge → SoftHSM 
     const ctx = {
       stores: createMemoryStores(),
       providers: createProviderRegistry([]),
-      trust: createCertificateTrust({ trustStore: createTrustStore(readFileSync(f.ca, 'utf8')) }),
+      trust: createCertificateTrust({ trustStore: createTrustStore(readFileSync(f.ca, 'utf8')), revocation: { policy: 'off' } }),
     };
     platform = await platformServer(driverJs, ctx, f.uscc);
     stranger = await platformServer(driverJs, ctx, f.uscc);
