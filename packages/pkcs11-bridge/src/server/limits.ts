@@ -1,6 +1,6 @@
 /**
- * Rate limits: a token bucket per connection for messages, and a PIN-attempt limiter per origin and
- * token, whose wait doubles after each wrong PIN so a page cannot burn the key's tries.
+ * Rate limits: a token bucket per connection for messages, and a PIN-attempt limiter per token, whose
+ * wait doubles after each wrong PIN so a page cannot burn the key's tries.
  */
 
 /** A token bucket: `burst` messages at once, refilled at `perSecond`. */
@@ -27,9 +27,9 @@ export class TokenBucket {
   }
 }
 
-/** Limits on PIN attempts per origin and token (see {@link BridgeLimits}). */
+/** Limits on PIN attempts per token (see {@link BridgeLimits}). */
 export interface PinLimits {
-  /** Least wait after a failed PIN attempt (of any kind) of one origin on one token. */
+  /** Least wait after a failed PIN attempt (of any kind) on one token. */
   readonly minIntervalMs: number;
   /** Wait after the first wrong PIN; doubles with each further one. */
   readonly wrongPinBaseMs: number;
@@ -37,10 +37,21 @@ export interface PinLimits {
   readonly wrongPinMaxMs: number;
 }
 
-/** PIN attempts per origin and token. */
+interface PinAttemptState {
+  failures: number;
+  nextAt: number;
+  /** Failures before the attempt under way, while one is (see {@link PinAttemptLimiter.begin}). */
+  before?: number;
+}
+
+/**
+ * PIN attempts per key (the bridge uses one key per token, whichever page asks). An attempt is
+ * recorded **before** it reaches the token ({@link PinAttemptLimiter.begin}), as a wrong PIN, so
+ * nothing that arrives while it runs, nor a crash, can skip the wait; its outcome then corrects it.
+ */
 export class PinAttemptLimiter {
   readonly #limits: PinLimits;
-  readonly #state = new Map<string, { failures: number; nextAt: number }>();
+  readonly #state = new Map<string, PinAttemptState>();
 
   constructor(limits: PinLimits) {
     this.#limits = limits;
@@ -52,19 +63,36 @@ export class PinAttemptLimiter {
     return s ? Math.max(0, s.nextAt - now) : 0;
   }
 
+  /** Records that an attempt starts now, counted as a wrong PIN until {@link PinAttemptLimiter.record} says otherwise. */
+  begin(key: string, now: number): void {
+    const before = this.#state.get(key)?.failures ?? 0;
+    this.#set(key, { failures: before + 1, nextAt: now + this.#wrongPinWait(before + 1), before });
+  }
+
   /**
    * Records an attempt's outcome: a right PIN clears the state, a wrong one doubles the wait, any
-   * other failure (device, protocol) keeps the minimum interval.
+   * other failure (device, protocol, cancelled, refused before the token) keeps the minimum interval.
    */
   record(key: string, now: number, outcome: 'ok' | 'wrong-pin' | 'failed'): void {
     if (outcome === 'ok') {
       this.#state.delete(key);
       return;
     }
-    const previous = this.#state.get(key)?.failures ?? 0;
+    const s = this.#state.get(key);
+    // An attempt that was begun already counted itself as a wrong PIN.
+    const previous = s === undefined ? 0 : (s.before ?? s.failures);
     const failures = outcome === 'wrong-pin' ? previous + 1 : previous;
-    const wait = outcome === 'wrong-pin' ? Math.min(this.#limits.wrongPinMaxMs, this.#limits.wrongPinBaseMs * 2 ** (failures - 1)) : 0;
-    this.#state.set(key, { failures, nextAt: now + Math.max(wait, this.#limits.minIntervalMs) });
+    const wait = outcome === 'wrong-pin' ? this.#wrongPinWait(failures) : 0;
+    this.#set(key, { failures, nextAt: now + Math.max(wait, this.#limits.minIntervalMs) });
+  }
+
+  #wrongPinWait(failures: number): number {
+    return Math.max(this.#limits.minIntervalMs, Math.min(this.#limits.wrongPinMaxMs, this.#limits.wrongPinBaseMs * 2 ** (failures - 1)));
+  }
+
+  #set(key: string, state: PinAttemptState): void {
+    this.#state.delete(key);
+    this.#state.set(key, state);
     if (this.#state.size > 10_000) this.#state.delete(this.#state.keys().next().value ?? key);
   }
 }
