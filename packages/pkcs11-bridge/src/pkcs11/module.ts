@@ -276,6 +276,18 @@ export class Pkcs11Module {
   }
 
   /**
+   * The token holding `certId` as it reports itself now: label, serial, flags, PIN state, PIN length
+   * limits and whether it has a PIN pad (no login attempt).
+   *
+   * @throws {YizhengError} CERT_NOT_FOUND for a malformed id, TOKEN_NOT_PRESENT when the token is not inserted.
+   */
+  tokenOf(certId: string): Pkcs11TokenSummary {
+    this.#open();
+    const token = this.#resolve(certId);
+    return this.#summary(token.slot, token.info);
+  }
+
+  /**
    * Logs in to the token holding `certId`, once: a wrong PIN fails with PIN_INCORRECT (its details
    * carry the PIN state read from the token afterwards) and is never retried. `pin: null` uses the
    * reader's PIN pad. Ends any other login on the same token.
