@@ -39,7 +39,15 @@ export {
   type Sm2MechanismOptions,
 } from './pkcs11/module';
 export { BRIDGE_PATH, BRIDGE_PROTOCOL, DEFAULT_BRIDGE_PORT, type BridgeEvent, type BridgeHello, type BridgeMethod, type BridgeRequest } from './protocol';
-export { createTerminalApprover, type ApprovalRequest, type Approver, type TerminalApproverOptions } from './server/approval';
+export {
+  createTerminalApprover,
+  createTerminalPinPrompter,
+  type ApprovalRequest,
+  type Approver,
+  type PinPrompter,
+  type PinRequest,
+  type TerminalApproverOptions,
+} from './server/approval';
 export {
   startBridge,
   stderrLogger,
@@ -47,6 +55,7 @@ export {
   type BridgeLogFields,
   type BridgeLogger,
   type BridgeOptions,
+  type BridgePinEntry,
   type RunningBridge,
 } from './server/bridge';
 export { assertSignableChallenge, MAX_CHALLENGE_LIFETIME_MS } from './server/challenge';

@@ -7,6 +7,10 @@
  *   message and remedy in both languages, details), and events `{ event, ... }`.
  *
  * Before the user approves the page's origin only `hello` and `requestApproval` are answered.
+ *
+ * `login` takes `{ certId, pin }`; `pin` may be left out (or `null`, or `""`) for a key with a PIN pad,
+ * and must be when the bridge takes PINs in its own window (`hello` says `pinEntry: 'helper'`), as
+ * must `changePin`'s `oldPin` and `newPin`.
  */
 
 /** Protocol version spoken by this package. */
@@ -47,6 +51,11 @@ export interface BridgeHello {
   readonly origin: string;
   /** True when the origin is approved (by the allow-list or the user). */
   readonly approved: boolean;
+  /**
+   * Where users type their PIN: `page` (the page sends it with `login`) or `helper` (the bridge asks
+   * in its own window; the page sends none). Absent from bridges older than this field: `page`.
+   */
+  readonly pinEntry?: 'page' | 'helper';
 }
 
 /** Events the bridge sends. */

@@ -54,6 +54,14 @@ export const CLIENT_ERROR_CATALOGUE = {
       en: 'Ask the CA that issued the key to unlock it.',
     },
   },
+  PIN_FINAL_TRY: {
+    zh: 'UKey密码只剩最后1次机会，为防止UKey被锁死，网页不能再提交密码。',
+    en: 'The key PIN has one try left: to keep the key from locking, the page may not send a PIN now.',
+    remedy: {
+      zh: '请在一证桥接程序（yizheng-bridge）窗口中输入UKey密码登录（需启动时允许在窗口中提问），或先用CA机构的证书管理工具核对密码；忘记密码请联系CA机构。',
+      en: "Sign in by typing the PIN in the Yizheng bridge (yizheng-bridge) window (prompting must be on), or check the PIN with the CA's key manager first; if you forgot it, contact the CA.",
+    },
+  },
   PIN_LEN_RANGE: {
     zh: '密码长度不正确，应为{min}到{max}位。',
     en: 'The PIN must be {min} to {max} characters long.',

@@ -7,7 +7,8 @@ import { isYizhengError as isServerYizhengError, verifySignature } from '@yizhen
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeOf } from '../../../core/test-utils/errors';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
-import type { RunningBridge } from '../server/bridge';
+import type { BridgeOptions, RunningBridge } from '../server/bridge';
+import { CKF_PROTECTED_AUTHENTICATION_PATH } from '../pkcs11/constants';
 import type { FakePkcs11 } from '../testing/fake-pkcs11';
 import { bundleBrowserEntry } from '../testing/bundle';
 import { FAKE_PIN, FAKE_SERIAL, fakeTokenSet } from '../testing/fake-tokens';
@@ -25,10 +26,13 @@ afterEach(async () => {
   }
 });
 
-async function start(approve?: (code: string) => boolean | Promise<boolean>): Promise<{ bridge: RunningBridge; fake: FakePkcs11 }> {
-  const fake = set.module();
+async function start(
+  approve?: (code: string) => boolean | Promise<boolean>,
+  extra: { fake?: Parameters<typeof set.module>[0]; bridge?: Partial<BridgeOptions> } = {},
+): Promise<{ bridge: RunningBridge; fake: FakePkcs11 }> {
+  const fake = set.module(extra.fake);
   const module = createPkcs11Module(fake);
-  const bridge = await startLoopbackBridge(module, SITE, approve ? { approver: async ({ code }) => approve(code) } : {});
+  const bridge = await startLoopbackBridge(module, SITE, { ...(approve ? { approver: async ({ code }) => approve(code) } : {}), ...extra.bridge });
   running.push({ bridge, module });
   return { bridge, fake };
 }
@@ -88,6 +92,29 @@ describe('createPkcs11BridgeDriver', () => {
       '校验失败，UKey密码错误。剩余尝试次数未知。',
     ]);
     expect(await codeOf(driver.sign(set.ids.rsa, 'not a challenge'))).toBe('SIGN_TEXT_REFUSED');
+  });
+
+  it("sends no PIN when the bridge asks for it in its own window (pinEntry 'client')", async () => {
+    const typed: string[] = [];
+    const { bridge } = await start(undefined, { bridge: { pinEntry: 'helper', pinPrompter: async (r) => (typed.push(r.ask), FAKE_PIN) } });
+    const driver = driverFor(bridge, SITE);
+    expect(driver.pinEntry).toBe('page'); // not known before connecting
+    expect(await driver.connect()).toMatchObject({ pinEntry: 'helper' });
+    expect(driver.pinEntry).toBe('client');
+    await driver.login(set.ids.ecSigning, 'typed in the page anyway'); // dropped: the bridge refuses PINs
+    const text = challenge();
+    const sig = await driver.sign(set.ids.ecSigning, text);
+    expect(verifySignature({ certificate: set.ecSigning.der, data: text, signature: sig.signature, format: sig.format })).toBe(true);
+    expect(typed).toEqual(['login']);
+  });
+
+  it("logs in on a PIN pad with login(id, '')", async () => {
+    const { bridge, fake } = await start(undefined, { fake: { flags: CKF_PROTECTED_AUTHENTICATION_PATH } });
+    const driver = driverFor(bridge, SITE);
+    const [cert] = await driver.listCertificates();
+    expect(cert?.pinPad).toBe(true);
+    await driver.login(set.ids.rsa, '');
+    expect(fake.isLoggedIn(FAKE_SERIAL)).toBe(true);
   });
 
   it('says CLIENT_NOT_RUNNING when no bridge answers', async () => {

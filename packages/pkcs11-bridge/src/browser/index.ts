@@ -13,6 +13,10 @@
  * The first call on a site the user has not approved asks for approval: the bridge's window shows
  * the site's address and waits for the 6-digit code that `onApprovalCode` must display on the page.
  *
+ * No PIN field is needed when the bridge takes PINs in its own window (after `connect()`,
+ * `driver.pinEntry` is `client`), nor for a certificate whose key has a PIN pad (`pinPad: true`):
+ * call `login(id, '')` then.
+ *
  * @module
  */
 import {
@@ -82,12 +86,25 @@ export interface Pkcs11BridgeDriverOptions {
   readonly createSocket?: (url: string) => BridgeSocket;
 }
 
+/** A certificate as the bridge lists it. */
+export interface Pkcs11BridgeCertificate extends TokenCertificate {
+  /** The key takes its PIN on the reader's PIN pad: show no PIN field, and call `login(id, '')`. */
+  readonly pinPad?: boolean;
+}
+
 /** The PKCS#11 bridge driver: a {@link TokenDriver} with an explicit {@link Pkcs11BridgeDriver.connect}. */
 export interface Pkcs11BridgeDriver extends TokenDriver {
   /** Always `pkcs11-bridge`. */
   readonly id: 'pkcs11-bridge';
+  /**
+   * `page` until connected; then `client` when the bridge asks for the PIN in its own window (its
+   * `pinEntry: 'helper'`): show no PIN field, `login` and `changePin` send no PIN.
+   */
+  readonly pinEntry: 'page' | 'client';
   /** Connects, and asks for approval when the site needs it; every other method does this first. */
   connect(): Promise<BridgeHello>;
+  /** The signing certificates; `pinPad` marks keys that take the PIN on a PIN pad. */
+  listCertificates(options?: TokenCallOptions): Promise<Pkcs11BridgeCertificate[]>;
 }
 
 const CLIENT_NAME = 'yizheng-bridge';
@@ -104,6 +121,7 @@ export function createPkcs11BridgeDriver(options: Pkcs11BridgeDriverOptions = {}
   let socket: BridgeSocket | null = null;
   let opening: Promise<BridgeSocket> | null = null;
   let ready: Promise<BridgeHello> | null = null;
+  let pinInHelper = false;
   let nextId = 1;
 
   const error = (code: ClientErrorCode, details: ErrorDetails = {}): YizhengError => new YizhengError(code, details, { locale });
@@ -234,6 +252,7 @@ export function createPkcs11BridgeDriver(options: Pkcs11BridgeDriverOptions = {}
       const hello = await call<BridgeHello>('hello', { protocol: BRIDGE_PROTOCOL }, timeoutMs, options.signal);
       if (hello?.bridge !== 'yizheng-bridge') throw error('CLIENT_PROTOCOL_ERROR', { reason: 'not a yizheng-bridge' });
       if (!hello.approved) await call('requestApproval', {}, approvalTimeoutMs, options.signal);
+      pinInHelper = hello.pinEntry === 'helper';
       return { ...hello, approved: true };
     })();
     ready = attempt;
@@ -250,15 +269,19 @@ export function createPkcs11BridgeDriver(options: Pkcs11BridgeDriverOptions = {}
 
   return {
     id: 'pkcs11-bridge',
-    pinEntry: 'page',
+    get pinEntry() {
+      return pinInHelper ? 'client' : 'page';
+    },
     connect: () => connect(),
     async listCertificates(options) {
       const list = await ensure<unknown>('listCertificates', {}, options);
       if (!Array.isArray(list)) throw error('CLIENT_PROTOCOL_ERROR', { reason: 'certificate list is not an array' });
-      return list as TokenCertificate[];
+      return list as Pkcs11BridgeCertificate[];
     },
     async login(certId, pin, options) {
-      await ensure('login', { certId, pin }, options);
+      await connect(options);
+      // No PIN leaves the page when the bridge asks in its own window; none is sent for a PIN pad.
+      await call('login', { certId, pin: pinInHelper || pin === '' ? null : pin }, timeoutMs, options?.signal);
     },
     async sign(certId, text, options) {
       const sig = await ensure<TokenSignature>('sign', { certId, text }, options);
@@ -271,7 +294,8 @@ export function createPkcs11BridgeDriver(options: Pkcs11BridgeDriverOptions = {}
       return ensure<PinStatus>('getPinStatus', { certId }, options);
     },
     async changePin(certId, oldPin, newPin, options) {
-      await ensure('changePin', { certId, oldPin, newPin }, options);
+      await connect(options);
+      await call('changePin', pinInHelper ? { certId } : { certId, oldPin, newPin }, timeoutMs, options?.signal);
     },
     async logout(certId) {
       await ensure('logout', { certId });

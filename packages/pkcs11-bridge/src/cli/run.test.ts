@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createTerminalApprover } from '../server/approval';
+import { createTerminalApprover, createTerminalPinPrompter } from '../server/approval';
 import { loadSoftHsm } from '../testing/softhsm';
 import { asClient, connect } from '../testing/ws-client';
 import { runBridgeCli, type BridgeCliIo } from './run';
@@ -47,6 +47,11 @@ describe('runBridgeCli', () => {
     expect(await runBridgeCli(['--module', '/x.so', '--port', '70000'], c)).toBe(2);
     const d = io();
     expect(await runBridgeCli(['--module', '/x.so', '--sm2-mechanism', 'abc'], d)).toBe(2);
+    const e = io();
+    expect(await runBridgeCli(['--module', '/x.so', '--pin-entry', 'keyboard'], e)).toBe(2);
+    const f = io();
+    expect(await runBridgeCli(['--module', '/x.so', '--pin-entry', 'helper', '--no-prompt'], f)).toBe(2);
+    expect(f.err.join('')).toContain('cannot go with --no-prompt');
   });
 
   it('explains a module that does not load (CLIENT_NOT_RUNNING), in Chinese and English', async () => {
@@ -74,6 +79,36 @@ describe('createTerminalApprover', () => {
     const late = approve({ origin: 'https://bid.example.gov.cn', code: '123456', signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
     expect(await late).toBe(false);
+  });
+});
+
+describe('createTerminalPinPrompter', () => {
+  const request = { origin: 'https://bid.example.gov.cn', certificate: '李四 签名', token: 'FAKE0001', finalTry: false } as const;
+
+  it('asks naming the site and the certificate, returns the typed PIN, and never prints it', async () => {
+    const input = new PassThrough();
+    const shown: string[] = [];
+    const ask = createTerminalPinPrompter({ input, write: (t) => void shown.push(t) });
+    const signal = new AbortController().signal;
+    const pin = ask({ ...request, ask: 'login', finalTry: true, signal });
+    setTimeout(() => input.write('2468 10\r\n'), 10);
+    expect(await pin).toBe('2468 10');
+    const text = shown.join('');
+    expect(text).toContain('网站 https://bid.example.gov.cn 请求使用证书“李四 签名”（UKey FAKE0001）登录');
+    expect(text).toContain('只剩最后1次机会');
+    expect(text).not.toContain('2468');
+  });
+
+  it('cancels on an empty answer or a timeout', async () => {
+    const input = new PassThrough();
+    const ask = createTerminalPinPrompter({ input, write: () => undefined });
+    const empty = ask({ ...request, ask: 'new-pin', signal: new AbortController().signal });
+    setTimeout(() => input.write('\n'), 10);
+    expect(await empty).toBeNull();
+    const controller = new AbortController();
+    const late = ask({ ...request, ask: 'old-pin', signal: controller.signal });
+    setTimeout(() => controller.abort(), 10);
+    expect(await late).toBeNull();
   });
 });
 
@@ -106,6 +141,25 @@ describe.skipIf(hsm.skip !== null)(hsm.skip ?? 'runBridgeCli on SoftHSM', () => 
       expect(list.length).toBeGreaterThanOrEqual(4);
       const stranger = asClient(await connect(handle.bridge.port, { origin: 'https://evil.example.com' }));
       expect((await stranger.call('requestApproval')).error?.code).toBe('ORIGIN_NOT_APPROVED');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("with --pin-entry helper, takes the PIN in its window and none from the page", async () => {
+    if (!f) return;
+    const a = { ...io(), pinPrompter: async () => f.userPin };
+    const handle = await runBridgeCli(['--module', f.module, '--port', '0', '--allow-origin', 'https://bid.example.gov.cn', '--pin-entry', 'helper'], a);
+    if (typeof handle === 'number') throw new Error(a.err.join(''));
+    try {
+      expect(a.err.join('')).toContain('登录时请在本窗口输入UKey密码');
+      const c = asClient(await connect(handle.bridge.port, { origin: 'https://bid.example.gov.cn' }));
+      expect((await c.call('hello')).result).toMatchObject({ approved: true, pinEntry: 'helper' });
+      const list = (await c.call('listCertificates')).result as { id: string; label: string }[];
+      const cert = list.find((x) => x.label === '李四 签名');
+      if (!cert) throw new Error('no certificate');
+      expect((await c.call('login', { certId: cert.id, pin: f.userPin })).error?.code).toBe('CLIENT_PROTOCOL_ERROR');
+      expect((await c.call('login', { certId: cert.id })).result).toBeNull();
     } finally {
       await handle.close();
     }

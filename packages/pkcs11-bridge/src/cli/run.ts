@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import { isYizhengError } from '@yizheng/core';
 import { openPkcs11Module, type Pkcs11Module, type Sm2MechanismOptions } from '../pkcs11/module';
 import { DEFAULT_BRIDGE_PORT } from '../protocol';
-import { createTerminalApprover, type Approver } from '../server/approval';
-import { startBridge, stderrLogger, type BridgeLogger, type RunningBridge } from '../server/bridge';
+import { createTerminalApprover, createTerminalPinPrompter, type Approver, type PinPrompter } from '../server/approval';
+import { startBridge, stderrLogger, type BridgeLogger, type BridgePinEntry, type RunningBridge } from '../server/bridge';
 
 /** What the command reads and writes. */
 export interface BridgeCliIo {
@@ -25,6 +25,8 @@ export interface BridgeCliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Replaces the terminal approver (tests). */
   readonly approver?: Approver;
+  /** Replaces the terminal PIN prompt (tests). */
+  readonly pinPrompter?: PinPrompter;
   /** Replaces the logger (tests). */
   readonly logger?: BridgeLogger;
 }
@@ -49,8 +51,10 @@ export interface BridgeConfigFile {
   readonly allowedOrigins?: readonly string[];
   /** Vendor SM2 mechanism (`mechanism` as a number or a `0x…` string). */
   readonly sm2?: { readonly mechanism: number | string; readonly input?: 'message' | 'digest'; readonly output?: 'raw' | 'der'; readonly userId?: string };
-  /** Ask the user to approve other origins in the terminal (default true). */
+  /** Ask the user to approve other origins, and for the PIN on a key's last try, in the terminal (default true). */
   readonly prompt?: boolean;
+  /** Where users type their PIN: `page` (default) or `helper` (this window; pages may not send PINs). */
+  readonly pinEntry?: BridgePinEntry;
 }
 
 const HELP = `yizheng-bridge: lets web pages use a PKCS#11 key (UKey) for CA login, through ws://127.0.0.1:${DEFAULT_BRIDGE_PORT}/yizheng
@@ -65,7 +69,10 @@ usage: yizheng-bridge --module <vendor pkcs11 library> [options]
   --sm2-mechanism <id>     the vendor's SM2 signing mechanism, e.g. 0x8000xxxx (see the vendor's PKCS#11 manual)
   --sm2-input <kind>       message (the module hashes with SM3 and Z) or digest (Yizheng passes SM3(Z||M)); default message
   --sm2-output <kind>      raw (r||s, default) or der: what the module returns
+  --pin-entry <where>      page (default: the web page's PIN field) or helper (the PIN is typed in this
+                           window, never in the page; a key's PIN pad is used either way)
   --no-prompt              refuse every site not in the allow-list instead of asking in this window
+                           (and refuse logins on a key's last PIN try instead of asking for the PIN here)
   --list                   list the tokens and certificates, then exit
   --help, --version
 `;
@@ -100,6 +107,7 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
         'sm2-mechanism': { type: 'string' },
         'sm2-input': { type: 'string' },
         'sm2-output': { type: 'string' },
+        'pin-entry': { type: 'string' },
         'no-prompt': { type: 'boolean' },
         list: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -148,6 +156,10 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
         throw new UsageError(err instanceof Error ? err.message : String(err));
       }
     }
+    const pinEntry = args['pin-entry'] ?? config.pinEntry ?? 'page';
+    if (pinEntry !== 'page' && pinEntry !== 'helper') throw new UsageError('--pin-entry must be page or helper');
+    const prompt = !args['no-prompt'] && config.prompt !== false;
+    if (pinEntry === 'helper' && !prompt) throw new UsageError('--pin-entry helper asks for the PIN in this window: it cannot go with --no-prompt');
     module = await openPkcs11Module({ path: modulePath, ...(sm2 && { sm2 }) });
     if (args.list) {
       for (const slot of module.listSlots()) {
@@ -162,18 +174,21 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
       return 0;
     }
     const allowedOrigins = [...(config.allowedOrigins ?? []), ...(args['allow-origin'] ?? [])];
-    const prompt = !args['no-prompt'] && config.prompt !== false;
     const approver = prompt ? (io.approver ?? createTerminalApprover({ input: io.stdin, write: io.stderr })) : undefined;
+    const pinPrompter = prompt ? (io.pinPrompter ?? createTerminalPinPrompter({ input: io.stdin, write: io.stderr })) : undefined;
     const bridge = await startBridge({
       module,
       port,
       allowedOrigins,
+      pinEntry,
       ...(approver && { approver }),
+      ...(pinPrompter && { pinPrompter }),
       logger: io.logger ?? stderrLogger(io.stderr),
     });
     io.stderr(
       `一证证书桥接程序已启动：${bridge.addresses.map((a) => `ws://${a}/yizheng`).join(' ')}\n` +
-        `yizheng-bridge is running. Keep this window open while you sign in; press Ctrl+C to stop.\n`,
+        `yizheng-bridge is running. Keep this window open while you sign in; press Ctrl+C to stop.\n` +
+        (pinEntry === 'helper' ? '登录时请在本窗口输入UKey密码，不要在网页中输入。/ Type your key PIN in this window when you sign in, never in a web page.\n' : ''),
     );
     const opened = module;
     return {

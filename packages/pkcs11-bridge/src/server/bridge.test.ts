@@ -7,11 +7,12 @@ import { request } from 'node:http';
 import { verifySignature } from '@yizheng/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
-import { CKF_USER_PIN_TO_BE_CHANGED } from '../pin-state';
+import { CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED, CKF_USER_PIN_TO_BE_CHANGED } from '../pin-state';
+import { CKF_PROTECTED_AUTHENTICATION_PATH } from '../pkcs11/constants';
 import type { FakePkcs11 } from '../testing/fake-pkcs11';
 import { FAKE_PIN, FAKE_SERIAL, fakeTokenSet } from '../testing/fake-tokens';
 import { asClient, connect, type Refusal, type TestClient } from '../testing/ws-client';
-import type { ApprovalRequest } from './approval';
+import type { ApprovalRequest, PinRequest } from './approval';
 import { startBridge, type BridgeLimits, type BridgeOptions, type RunningBridge } from './bridge';
 
 const set = fakeTokenSet();
@@ -85,6 +86,12 @@ function challenge(origin = SITE, expiresInMs = 300_000, purpose = 'login'): str
 }
 
 const corsHeaders = (headers: Record<string, unknown>): string[] => Object.keys(headers).filter((h) => h.toLowerCase().startsWith('access-control-'));
+const loginCalls = (h: Harness): number => h.fake.calls.filter((x) => x === 'C_Login').length;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !done(); i++) await sleep(5);
+  if (!done()) throw new Error('timed out waiting');
+}
 
 describe('where connections may come from', () => {
   it('listens on 127.0.0.1 and ::1 only', async () => {
@@ -118,6 +125,20 @@ describe('where connections may come from', () => {
     expect((await h.refused(SITE, { path: '/other' })).status).toBe(404);
   });
 
+  it('takes http only from a loopback host (a local portal or test page), https from anywhere', async () => {
+    const h = await harness({ allowedOrigins: [SITE, 'http://localhost:8080'] });
+    for (const origin of ['http://bid.example.gov.cn', 'http://127.0.0.2:8080', 'http://localhost.example.com', 'http://192.168.1.10', 'http://[::2]']) {
+      expect((await h.refused(origin)).status, origin).toBe(403);
+    }
+    for (const origin of ['http://localhost:8080', 'http://127.0.0.1:3000', 'http://[::1]:5173', 'http://localhost', OTHER]) {
+      const c = await h.client(origin);
+      expect((await c.call('hello')).result, origin).toMatchObject({ origin });
+      c.close();
+    }
+    expect(h.bridge.isApproved('http://localhost:8080')).toBe(true);
+    await expect(startBridge({ module: createPkcs11Module(set.module()), port: 0, allowedOrigins: ['http://bid.example.gov.cn'] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('sends no CORS header anywhere', async () => {
     const h = await harness();
     const refusal = await h.refused('https://evil.example.com', { host: 'evil.example.com' });
@@ -143,7 +164,7 @@ describe('approval per origin', () => {
   it('answers only hello before approval', async () => {
     const h = await harness();
     const c = await h.client(OTHER);
-    expect((await c.call('hello')).result).toEqual({ bridge: 'yizheng-bridge', protocol: 1, origin: OTHER, approved: false });
+    expect((await c.call('hello')).result).toEqual({ bridge: 'yizheng-bridge', protocol: 1, origin: OTHER, approved: false, pinEntry: 'page' });
     for (const method of ['listCertificates', 'login', 'sign', 'getPinStatus', 'changePin', 'logout']) {
       expect((await c.call(method, { certId: set.ids.rsa, pin: FAKE_PIN })).error, method).toMatchObject({ code: 'ORIGIN_NOT_APPROVED', details: { origin: OTHER } });
     }
@@ -272,6 +293,204 @@ describe('PIN logins', () => {
   });
 });
 
+describe('one PIN operation per token, whichever page asks', () => {
+  const SITES = ['https://a.example.com', 'https://b.example.com', 'https://c.example.com'];
+  const wrong = (i: number): Record<string, unknown> => ({ certId: set.ids.rsa, pin: `0000${String(i).padStart(2, '0')}` });
+
+  it('lets one of many wrong PINs sent at once reach the token: on one connection, and from every origin', async () => {
+    const h = await harness({ allowedOrigins: [SITE, ...SITES], fake: { maxTries: 6 } });
+    const one = await h.client(SITE);
+    // Sent together, they arrive in one read: before, all 8 reached C_Login and locked the key.
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => one.call('login', wrong(i))));
+    expect(burst.map((a) => a.error?.code).sort()).toEqual(['BRIDGE_RATE_LIMITED', 'BRIDGE_RATE_LIMITED', 'BRIDGE_RATE_LIMITED', 'BRIDGE_RATE_LIMITED', 'BRIDGE_RATE_LIMITED', 'BRIDGE_RATE_LIMITED', 'BRIDGE_RATE_LIMITED', 'PIN_INCORRECT']);
+    expect(loginCalls(h)).toBe(1);
+    h.clock.t += 3000;
+    const many = await Promise.all([SITE, ...SITES, SITE, SITE, ...SITES].map((o) => h.client(o)));
+    const answers = await Promise.all(many.map((c, i) => c.call('login', wrong(i))));
+    expect(answers.filter((a) => a.error?.code === 'PIN_INCORRECT')).toHaveLength(1);
+    expect(answers.filter((a) => a.error?.code === 'BRIDGE_RATE_LIMITED')).toHaveLength(many.length - 1);
+    expect(loginCalls(h)).toBe(2);
+  });
+
+  it('never locks the key, however many wrong PINs pages send: the last try is refused (PIN_FINAL_TRY)', async () => {
+    const h = await harness({ allowedOrigins: [SITE, ...SITES], fake: { maxTries: 6 } });
+    const clients = await Promise.all([SITE, ...SITES].map((o) => h.client(o)));
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(clients.flatMap((c, i) => [c.call('login', wrong(2 * i)), c.call('changePin', { ...wrong(2 * i + 1), oldPin: '000000', newPin: '80461357' })]));
+      h.clock.t += 61_000; // past the longest wait
+    }
+    expect(loginCalls(h) + h.fake.calls.filter((x) => x === 'C_SetPIN').length).toBe(5); // maxTries - 1
+    expect(h.fake.flagsOf(FAKE_SERIAL) & CKF_USER_PIN_LOCKED).toBe(0);
+    expect(h.fake.flagsOf(FAKE_SERIAL) & CKF_USER_PIN_FINAL_TRY).not.toBe(0);
+    expect((await clients[0]?.call('login', { certId: set.ids.rsa, pin: FAKE_PIN }))?.error?.code).toBe('PIN_FINAL_TRY');
+  });
+
+  it("refuses a second PIN operation on the token while one is under way (here: the bridge's window is asking)", async () => {
+    let answer: (pin: string | null) => void = () => undefined;
+    const asked: PinRequest[] = [];
+    const h = await harness({
+      allowedOrigins: [SITE, OTHER],
+      pinEntry: 'helper',
+      pinPrompter: (r) => {
+        asked.push(r);
+        return new Promise((resolve) => (answer = resolve));
+      },
+    });
+    const a = await h.client(SITE);
+    const b = await h.client(OTHER);
+    const pending = a.call('login', { certId: set.ids.rsa });
+    await until(() => asked.length === 1);
+    // Another certificate of the same token, another origin, another connection: still one at a time.
+    expect((await b.call('login', { certId: set.ids.ecSigning })).error).toMatchObject({ code: 'BRIDGE_RATE_LIMITED', details: { retryAfterSeconds: 1 } });
+    expect((await b.call('changePin', { certId: set.ids.rsa })).error?.code).toBe('BRIDGE_RATE_LIMITED');
+    expect((await a.call('login', { certId: set.ids.rsa })).error?.code).toBe('BRIDGE_RATE_LIMITED');
+    answer(FAKE_PIN);
+    expect((await pending).result).toBeNull();
+    expect([loginCalls(h), asked.length]).toEqual([1, 1]);
+  });
+});
+
+describe("the key's last PIN try", () => {
+  it("is never spent on a PIN from the page: PIN_FINAL_TRY when nobody can be asked in the bridge's window", async () => {
+    const h = await harness({ fake: { maxTries: 2 } });
+    const c = await h.client(SITE);
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000000' })).error).toMatchObject({ code: 'PIN_INCORRECT', details: { finalTry: true, remaining: 1 } });
+    h.clock.t += 3000;
+    expect((await c.call('getPinStatus', { certId: set.ids.rsa })).result).toMatchObject({ finalTry: true, remaining: 1 });
+    expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error?.code).toBe('PIN_FINAL_TRY');
+    h.clock.t += 1000;
+    expect((await c.call('changePin', { certId: set.ids.rsa, oldPin: FAKE_PIN, newPin: '80461357' })).error?.code).toBe('PIN_FINAL_TRY');
+    expect(loginCalls(h)).toBe(1);
+    expect(h.fake.calls).not.toContain('C_SetPIN');
+  });
+
+  it("is spent only on a PIN the user types in the bridge's window, which names the site", async () => {
+    const asked: PinRequest[] = [];
+    let typed: string | null = null;
+    const h = await harness({
+      fake: { flags: CKF_USER_PIN_FINAL_TRY },
+      pinPrompter: async (r) => {
+        asked.push(r);
+        return typed;
+      },
+    });
+    const c = await h.client(SITE);
+    expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error?.code).toBe('USER_CANCELLED'); // the user pressed Enter
+    expect(loginCalls(h)).toBe(0);
+    h.clock.t += 1000;
+    typed = FAKE_PIN;
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000000' })).result).toBeNull(); // the page's PIN is not used
+    expect(asked.map((r) => [r.origin, r.certificate, r.token, r.ask, r.finalTry])).toEqual([
+      [SITE, '张三 RSA', FAKE_SERIAL, 'login', true],
+      [SITE, '张三 RSA', FAKE_SERIAL, 'login', true],
+    ]);
+    expect(h.fake.flagsOf(FAKE_SERIAL) & CKF_USER_PIN_FINAL_TRY).toBe(0); // a right PIN gives the tries back
+    const text = challenge();
+    const sig = (await c.call('sign', { certId: set.ids.rsa, text })).result as { signature: string };
+    expect(verifySignature({ certificate: set.rsa.der, data: text, signature: sig.signature })).toBe(true);
+    expect(h.logs.join('\n')).not.toContain(FAKE_PIN);
+  });
+
+  it('may be spent on a PIN pad', async () => {
+    const h = await harness({ fake: { flags: CKF_PROTECTED_AUTHENTICATION_PATH | CKF_USER_PIN_FINAL_TRY } });
+    const c = await h.client(SITE);
+    expect((await c.call('login', { certId: set.ids.rsa })).result).toBeNull();
+    expect(loginCalls(h)).toBe(1);
+  });
+});
+
+describe("pinEntry 'helper': PINs are typed in the bridge's window", () => {
+  it('refuses PINs from the page and asks in its window instead', async () => {
+    const asked: PinRequest[] = [];
+    const h = await harness({
+      pinEntry: 'helper',
+      pinPrompter: async (r) => {
+        asked.push(r);
+        return FAKE_PIN;
+      },
+    });
+    const c = await h.client(SITE);
+    expect((await c.call('hello')).result).toMatchObject({ pinEntry: 'helper' });
+    expect((await c.call('login', { certId: set.ids.ecSigning, pin: FAKE_PIN })).error?.code).toBe('CLIENT_PROTOCOL_ERROR');
+    expect([asked.length, loginCalls(h)]).toEqual([0, 0]);
+    expect((await c.call('login', { certId: set.ids.ecSigning })).result).toBeNull();
+    expect(asked[0]).toMatchObject({ origin: SITE, certificate: '李四 签名', token: FAKE_SERIAL, ask: 'login', finalTry: false });
+    const text = challenge();
+    const sig = (await c.call('sign', { certId: set.ids.ecSigning, text })).result as { signature: string };
+    expect(verifySignature({ certificate: set.ecSigning.der, data: text, signature: sig.signature })).toBe(true);
+  });
+
+  it('changes the PIN with the three answers typed in its window', async () => {
+    const asked: string[] = [];
+    let answers = ['1234', '80461357', '80461357'];
+    const h = await harness({
+      pinEntry: 'helper',
+      fake: { pin: '1234', flags: CKF_USER_PIN_TO_BE_CHANGED },
+      pinPrompter: async (r) => {
+        asked.push(r.ask);
+        return answers.shift() ?? null;
+      },
+    });
+    const c = await h.client(SITE);
+    expect((await c.call('changePin', { certId: set.ids.rsa, oldPin: '1234', newPin: '80461357' })).error?.code).toBe('CLIENT_PROTOCOL_ERROR');
+    expect((await c.call('changePin', { certId: set.ids.rsa })).result).toBeNull();
+    expect(asked).toEqual(['old-pin', 'new-pin', 'repeat-new-pin']);
+    expect(h.fake.pinOf(FAKE_SERIAL)).toBe('80461357');
+    h.clock.t += 1000;
+    answers = ['80461357', '13572468', '13572460'];
+    expect((await c.call('changePin', { certId: set.ids.rsa })).error).toMatchObject({ code: 'PIN_REJECTED', details: { reason: 'the two new PINs differ' } });
+    expect(h.fake.pinOf(FAKE_SERIAL)).toBe('80461357');
+  });
+
+  it('needs a prompter, and stops asking when the page goes away', async () => {
+    await expect(startBridge({ module: createPkcs11Module(set.module()), port: 0, pinEntry: 'helper' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const signals: AbortSignal[] = [];
+    const h = await harness({
+      pinEntry: 'helper',
+      pinPrompter: (r) => {
+        signals.push(r.signal);
+        return new Promise<string | null>(() => undefined);
+      },
+    });
+    const c = await h.client(SITE);
+    void c.call('login', { certId: set.ids.rsa });
+    await until(() => signals.length === 1);
+    c.close();
+    await until(() => signals[0]?.aborted === true);
+    h.clock.t += 1000;
+    const d = await h.client(SITE);
+    void d.call('login', { certId: set.ids.rsa });
+    await until(() => signals.length === 2); // the token is free again
+    expect(loginCalls(h)).toBe(0);
+  });
+});
+
+describe('a key with a PIN pad', () => {
+  it('logs in without a PIN from the page (the user types it on the reader), and the list says so', async () => {
+    let pad: 'ok' | 'cancel' = 'cancel';
+    const h = await harness({ fake: { flags: CKF_PROTECTED_AUTHENTICATION_PATH, pinPad: () => pad } });
+    const c = await h.client(SITE);
+    const list = (await c.call('listCertificates')).result as { pinPad?: boolean }[];
+    expect(list.map((x) => x.pinPad)).toEqual([true, true, true]);
+    expect((await c.call('login', { certId: set.ids.rsa })).error?.code).toBe('USER_CANCELLED');
+    h.clock.t += 1000;
+    pad = 'ok';
+    expect((await c.call('login', { certId: set.ids.rsa, pin: null })).result).toBeNull();
+    const text = challenge();
+    const sig = (await c.call('sign', { certId: set.ids.rsa, text })).result as { signature: string };
+    expect(verifySignature({ certificate: set.rsa.der, data: text, signature: sig.signature })).toBe(true);
+  });
+
+  it('is needed for a login without a PIN', async () => {
+    const h = await harness();
+    const c = await h.client(SITE);
+    const list = (await c.call('listCertificates')).result as { pinPad?: boolean }[];
+    expect(list.map((x) => x.pinPad)).toEqual([undefined, undefined, undefined]);
+    expect((await c.call('login', { certId: set.ids.rsa })).error?.code).toBe('PIN_LEN_RANGE');
+    expect(loginCalls(h)).toBe(0);
+  });
+});
+
 describe('what may be signed', () => {
   it('signs only a current challenge for the connection\'s own origin', async () => {
     const h = await harness();
@@ -321,6 +540,40 @@ describe('limits', () => {
     await h.client(SITE);
     expect((await h.refused(SITE)).status).toBe(429);
     (await h.client(OTHER)).close();
+  });
+
+  it("closes a connection whose origin is not approved in time, unless it awaits the user's answer", async () => {
+    let decide: (ok: boolean) => void = () => undefined;
+    const h = await harness({ limits: { unapprovedIdleMs: 50 }, approve: () => new Promise<boolean>((resolve) => (decide = resolve)) });
+    const idle = await h.client(OTHER);
+    const allowed = await h.client(SITE);
+    expect(await idle.closed).toBe(1008);
+    expect(h.logs.some((l) => l.includes('not approved in time'))).toBe(true);
+    const asking = await h.client('https://third.example.com');
+    const answer = asking.call('requestApproval');
+    await sleep(120);
+    expect(asking.ws.readyState).toBe(asking.ws.OPEN);
+    decide(true);
+    expect((await answer).result).toEqual({ approved: true });
+    await sleep(20);
+    expect((await asking.call('listCertificates')).result).toHaveLength(3);
+    expect((await allowed.call('hello')).result).toMatchObject({ approved: true });
+    const refused = await h.client('https://fourth.example.com');
+    const refusal = refused.call('requestApproval');
+    await sleep(120);
+    decide(false);
+    expect((await refusal).error?.code).toBe('ORIGIN_NOT_APPROVED'); // answered, then closed
+    expect(await refused.closed).toBe(1008);
+  });
+
+  it('keeps places for approved origins: unapproved ones cannot take them all', async () => {
+    const h = await harness({ limits: { maxConnections: 5, maxUnapprovedConnections: 2 } });
+    await h.client(OTHER);
+    await h.client('https://third.example.com');
+    expect((await h.refused('https://fourth.example.com')).status).toBe(429);
+    expect((await h.refused(OTHER)).status).toBe(429);
+    for (let i = 0; i < 3; i++) await h.client(SITE);
+    expect((await h.refused(SITE)).status).toBe(429); // all 5 in use
   });
 
   it('answers malformed frames with CLIENT_PROTOCOL_ERROR', async () => {

@@ -4,10 +4,14 @@
  *
  * Lessons from Fortify (DOMAIN.md §7) and what each rule stops:
  * - the Host header must name the loopback address and port (DNS rebinding);
- * - the page's Origin must be approved (allow-list or the user) before anything beyond `hello`;
- *   approvals belong to one origin, logins to one connection (so never shared across origins);
+ * - the page's Origin must be https (http only on a loopback host) and approved (allow-list or the
+ *   user) before anything beyond `hello`; approvals belong to one origin, logins to one connection
+ *   (so never shared across origins);
  * - no CORS headers at all, anywhere;
- * - message size, message rate, connection count and PIN attempts are limited;
+ * - message size, message rate and connection count are limited; a connection whose origin is not
+ *   approved is closed after a while, and cannot take the places kept for approved origins;
+ * - one PIN operation per token at a time, whichever page asks, each recorded before it reaches the
+ *   token, with a growing wait after wrong PINs; a page's PIN is never spent on the key's last try;
  * - only a Yizheng challenge text for the connection's own origin is signed;
  * - nothing secret is logged: no PIN, no signature, no challenge, no certificate.
  */
@@ -16,9 +20,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isYizhengError, normalizeOrigin, YizhengError } from '@yizheng/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Pkcs11Login, Pkcs11Module } from '../pkcs11/module';
+import type { Pkcs11Login, Pkcs11Module, Pkcs11TokenSummary } from '../pkcs11/module';
 import { BRIDGE_PATH, BRIDGE_PROTOCOL, DEFAULT_BRIDGE_PORT, type BridgeEvent, type BridgeHello } from '../protocol';
-import type { Approver } from './approval';
+import type { Approver, PinPrompter, PinRequest } from './approval';
 import { assertSignableChallenge } from './challenge';
 import { PinAttemptLimiter, TokenBucket, type PinLimits } from './limits';
 
@@ -43,17 +47,34 @@ export interface BridgeLimits {
   readonly messageBurst: number;
   /** Connections in all. Default 32. */
   readonly maxConnections: number;
+  /**
+   * Connections of origins not approved (yet), in all: the rest of {@link BridgeLimits.maxConnections}
+   * is kept for approved ones (the allow-list, and origins the user approved). Default 16.
+   */
+  readonly maxUnapprovedConnections: number;
   /** Connections per origin. Default 8. */
   readonly maxConnectionsPerOrigin: number;
+  /**
+   * How long a connection whose origin is not approved stays open (not counting the time it waits for
+   * the user to answer its `requestApproval`). Default 30 s.
+   */
+  readonly unapprovedIdleMs: number;
   /** How long a login waits for its signature. Default 2 minutes. */
   readonly loginTtlMs: number;
-  /** How long the user has to approve an origin. Default 2 minutes. */
+  /** How long the user has to answer a question in the bridge's window (approve an origin, type a PIN). Default 2 minutes. */
   readonly approvalTimeoutMs: number;
   /** How long an origin waits after a refused approval before asking again. Default 5 s. */
   readonly approvalRetryMs: number;
-  /** PIN attempts per origin and token. Default: 3 s after a wrong PIN, doubling to 60 s; 1 s after another failure. */
+  /** PIN attempts per token, whichever page asks. Default: 3 s after a wrong PIN, doubling to 60 s; 1 s after another failure. */
   readonly pin: PinLimits;
 }
+
+/**
+ * Where users type their PIN: `page` (the page's PIN field sends it over the WebSocket) or `helper`
+ * (the bridge asks in its own window and refuses PINs from pages). A key with a PIN pad takes the PIN
+ * on the pad either way.
+ */
+export type BridgePinEntry = 'page' | 'helper';
 
 /** Options of {@link startBridge}. */
 export interface BridgeOptions {
@@ -67,6 +88,14 @@ export interface BridgeOptions {
   readonly allowedOrigins?: readonly string[];
   /** Asks the user to approve other origins; without one they are refused. See {@link createTerminalApprover}. */
   readonly approver?: Approver;
+  /** Where users type their PIN; default `page`. `helper` needs {@link BridgeOptions.pinPrompter}. */
+  readonly pinEntry?: BridgePinEntry;
+  /**
+   * Asks the user for a PIN in the bridge's own window (see {@link createTerminalPinPrompter}): for
+   * every login with `pinEntry: 'helper'`, and with `page` for a login when the key has one try left
+   * (without a prompter that login is refused with PIN_FINAL_TRY).
+   */
+  readonly pinPrompter?: PinPrompter;
   /** The logger; default one line per event on stderr. */
   readonly logger?: BridgeLogger;
   /** Overrides of {@link BridgeLimits}. */
@@ -94,7 +123,9 @@ const DEFAULT_LIMITS: BridgeLimits = {
   messagesPerSecond: 10,
   messageBurst: 30,
   maxConnections: 32,
+  maxUnapprovedConnections: 16,
   maxConnectionsPerOrigin: 8,
+  unapprovedIdleMs: 30_000,
   loginTtlMs: 2 * 60 * 1000,
   approvalTimeoutMs: 2 * 60 * 1000,
   approvalRetryMs: 5000,
@@ -125,8 +156,15 @@ interface Connection {
   readonly ws: WebSocket;
   readonly bucket: TokenBucket;
   readonly logins: Map<string, ConnectionLogin>;
+  /** Aborted when the connection closes (ends the questions asked for it in the bridge's window). */
+  readonly gone: AbortController;
   refused: number;
   closed: boolean;
+  /** requestApproval calls of this connection waiting for the user. */
+  awaitingApproval: number;
+  /** The unapproved-idle time is over: close as soon as no approval is awaited. */
+  idleExpired: boolean;
+  idleTimer?: NodeJS.Timeout;
 }
 
 function tokenKeyOfCertId(certId: string): string {
@@ -145,11 +183,24 @@ function pinParam(params: Readonly<Record<string, unknown>>, name: string): stri
   return v;
 }
 
-/** Checks an Origin header: a bare http(s) origin, exactly as browsers serialise it. */
+/** A PIN the page may leave out: absent, `null` or `""` mean none (the PIN pad, or the bridge's window). */
+function optionalPinParam(params: Readonly<Record<string, unknown>>, name: string): string | null {
+  const v = params[name];
+  return v === undefined || v === null || v === '' ? null : pinParam(params, name);
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Checks an Origin header: a bare origin, exactly as browsers serialise it, on `https:`; `http:` only
+ * for a loopback host (localhost, 127.0.0.1, [::1]: a local portal or test page), never for a site.
+ */
 function originOf(header: string | undefined): string | null {
   if (header === undefined || header === 'null' || header.length > 300) return null;
   try {
-    return normalizeOrigin(header) === header ? header : null;
+    if (normalizeOrigin(header) !== header) return null;
+    const url = new URL(header);
+    return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname) ? header : null;
   } catch {
     return null;
   }
@@ -182,13 +233,22 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   }
   const approved = new Set<string>();
   for (const origin of options.allowedOrigins ?? []) {
-    if (originOf(origin) === null) throw new YizhengError('INVALID_ARGUMENT', { reason: `allowed origin "${origin}" is not a bare http(s) origin such as https://bid.example.gov.cn` });
+    if (originOf(origin) === null) {
+      throw new YizhengError('INVALID_ARGUMENT', { reason: `allowed origin "${origin}" is not a bare https origin such as https://bid.example.gov.cn (http only on localhost)` });
+    }
     approved.add(origin);
+  }
+  const pinEntry: BridgePinEntry = options.pinEntry ?? 'page';
+  if (pinEntry !== 'page' && pinEntry !== 'helper') throw new YizhengError('INVALID_ARGUMENT', { reason: `pinEntry must be page or helper, not ${String(pinEntry)}` });
+  if (pinEntry === 'helper' && options.pinPrompter === undefined) {
+    throw new YizhengError('INVALID_ARGUMENT', { reason: "pinEntry 'helper' needs a pinPrompter (the bridge's window asks for the PIN)" });
   }
   const refusedUntil = new Map<string, number>();
   const pending = new Map<string, { code: string; result: Promise<boolean> }>();
-  let approvalQueue: Promise<unknown> = Promise.resolve();
+  let terminalQueue: Promise<unknown> = Promise.resolve();
   const pinLimiter = new PinAttemptLimiter(limits.pin);
+  /** Tokens with a PIN operation under way (login, PIN change), whichever page asked. */
+  const pinBusy = new Set<string>();
   const connections = new Set<Connection>();
   let nextConnectionId = 1;
   let port = options.port ?? DEFAULT_BRIDGE_PORT;
@@ -202,6 +262,35 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     clearTimeout(entry.timer);
     entry.login.logout();
     conn.logins.delete(tokenKey);
+  };
+
+  // --- the bridge's window ----------------------------------------------------------------------
+
+  /**
+   * Asks the user something in the bridge's window, one question at a time, within
+   * `approvalTimeoutMs` (then, or when `signal` aborts, the answer is `fallback`). A question that
+   * ignores its signal does not hold the queue: the timeout answers.
+   */
+  const inTerminal = <T>(question: (signal: AbortSignal) => Promise<T>, fallback: T, signal?: AbortSignal): Promise<T> => {
+    const answer = terminalQueue.then(async () => {
+      const controller = new AbortController();
+      const onGone = (): void => controller.abort();
+      if (signal?.aborted) return fallback;
+      signal?.addEventListener('abort', onGone, { once: true });
+      const timer = setTimeout(() => controller.abort(), limits.approvalTimeoutMs);
+      const aborted = new Promise<T>((resolve) => controller.signal.addEventListener('abort', () => resolve(fallback), { once: true }));
+      try {
+        return await Promise.race([question(controller.signal), aborted]);
+      } catch {
+        return fallback;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onGone);
+        controller.abort();
+      }
+    });
+    terminalQueue = answer;
+    return answer;
   };
 
   // --- approvals ---------------------------------------------------------------------------------
@@ -220,20 +309,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       }
       if (pending.size >= MAX_PENDING_APPROVALS) throw new YizhengError('BRIDGE_RATE_LIMITED', { retryAfterSeconds: 5 });
       const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
-      const result = (approvalQueue = approvalQueue.then(async () => {
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), limits.approvalTimeoutMs);
-        // An approver that ignores the signal must not hold the queue: the timeout refuses.
-        const timedOut = new Promise<boolean>((resolve) => controller.signal.addEventListener('abort', () => resolve(false), { once: true }));
-        try {
-          log.info('approval-asked', { origin });
-          return await Promise.race([approver({ origin, code, signal: controller.signal }), timedOut]);
-        } catch {
-          return false;
-        } finally {
-          clearTimeout(timer);
-        }
-      })) as Promise<boolean>;
+      const result = inTerminal((signal) => {
+        log.info('approval-asked', { origin });
+        return approver({ origin, code, signal });
+      }, false);
       entry = { code, result };
       pending.set(origin, entry);
       void result.then((ok) => {
@@ -248,34 +327,88 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       });
     }
     send(conn, { event: 'approval', code: entry.code } satisfies BridgeEvent);
-    const ok = await entry.result;
+    conn.awaitingApproval++;
+    let ok: boolean;
+    try {
+      ok = await entry.result;
+    } finally {
+      conn.awaitingApproval--;
+    }
     if (!ok && !approved.has(origin)) throw new YizhengError('ORIGIN_NOT_APPROVED', { origin });
     return { approved: true };
   };
 
   // --- methods -----------------------------------------------------------------------------------
 
-  const pinAttempt = async <T>(conn: Connection, certId: string, attempt: () => Promise<T>): Promise<T> => {
-    const key = `${conn.origin}\n${tokenKeyOfCertId(certId)}`;
-    const wait = pinLimiter.waitMs(key, now());
-    if (wait > 0) {
-      log.warn('pin-rate-limited', { origin: conn.origin, retryAfterSeconds: Math.ceil(wait / 1000) });
-      throw new YizhengError('BRIDGE_RATE_LIMITED', { retryAfterSeconds: Math.ceil(wait / 1000) });
-    }
+  /**
+   * Runs one PIN operation on the token holding `certId`: at most one per token at a time across all
+   * pages and connections (another one meanwhile is refused, never queued: a page must not line up
+   * guesses), and only once the token's wait after wrong PINs is over. The attempt is recorded as a
+   * wrong PIN before it starts, and corrected by its outcome.
+   */
+  const pinOperation = async <T>(conn: Connection, certId: string, operation: () => Promise<T>): Promise<T> => {
+    const tokenKey = tokenKeyOfCertId(certId);
+    const refuse = (waitMs: number, reason: string): YizhengError => {
+      const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+      log.warn('pin-rate-limited', { origin: conn.origin, connection: conn.id, reason, retryAfterSeconds });
+      return new YizhengError('BRIDGE_RATE_LIMITED', { retryAfterSeconds });
+    };
+    if (pinBusy.has(tokenKey)) throw refuse(1000, 'another PIN operation on the token is under way');
+    const wait = pinLimiter.waitMs(tokenKey, now());
+    if (wait > 0) throw refuse(wait, 'wait after a failed PIN attempt');
+    pinBusy.add(tokenKey);
+    pinLimiter.begin(tokenKey, now());
     try {
-      const result = await attempt();
-      pinLimiter.record(key, now(), 'ok');
+      const result = await operation();
+      pinLimiter.record(tokenKey, now(), 'ok');
       return result;
     } catch (err) {
       const wrong = isYizhengError(err, 'PIN_INCORRECT') || isYizhengError(err, 'PIN_LOCKED');
-      pinLimiter.record(key, now(), wrong ? 'wrong-pin' : 'failed');
+      pinLimiter.record(tokenKey, now(), wrong ? 'wrong-pin' : 'failed');
       throw err;
+    } finally {
+      pinBusy.delete(tokenKey);
     }
   };
+
+  /**
+   * Asks the user in the bridge's window for the PINs `asks` names, in turn, as one question (nothing
+   * else is asked in between). USER_CANCELLED when they refuse one or do not answer in time.
+   */
+  const askPins = async (conn: Connection, certId: string, token: Pkcs11TokenSummary, asks: readonly PinRequest['ask'][], finalTry: boolean): Promise<string[]> => {
+    const prompter = options.pinPrompter;
+    if (prompter === undefined) throw new YizhengError('INVALID_ARGUMENT', { reason: 'no pinPrompter' }); // checked by the callers
+    let certificate = token.label;
+    try {
+      certificate = (await module.listCertificates()).find((c) => c.id === certId)?.label ?? certificate;
+    } catch {
+      // the token's label will do
+    }
+    log.info('pin-asked', { origin: conn.origin, connection: conn.id, token: token.serial, asks: asks.join(' ') });
+    const answers = await inTerminal(
+      async (signal) => {
+        const out: string[] = [];
+        for (const ask of asks) {
+          const pin = await prompter({ origin: conn.origin, certificate, token: token.serial, ask, finalTry: finalTry && ask !== 'new-pin' && ask !== 'repeat-new-pin', signal });
+          if (pin === null || pin === '') return null;
+          out.push(pin);
+        }
+        return out;
+      },
+      null,
+      conn.gone.signal,
+    );
+    if (answers === null) throw new YizhengError('USER_CANCELLED', {});
+    return answers;
+  };
+
+  /** True when a wrong PIN now would lock the key, as the token reports it. */
+  const onFinalTry = (token: Pkcs11TokenSummary): boolean => token.pinState.finalTry || token.pinState.remaining === 1;
 
   const methods: Record<string, (conn: Connection, params: Readonly<Record<string, unknown>>) => Promise<unknown>> = {
     async listCertificates() {
       const list = await module.listCertificates();
+      const pinPads = new Set(module.listSlots().flatMap((s) => (s.token?.protectedAuthenticationPath ? [s.token.serial] : [])));
       return list
         .filter((c) => c.purpose !== 'encryption')
         .map((c) => ({
@@ -284,6 +417,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           certificate: Buffer.from(c.der).toString('base64'),
           ...(c.encryption && { encryptionCertificate: Buffer.from(c.encryption.der).toString('base64') }),
           keyId: c.token.serial,
+          ...(pinPads.has(c.token.serial) && { pinPad: true }),
         }));
     },
     async getPinStatus(_conn, params) {
@@ -292,10 +426,23 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     },
     async login(conn, params) {
       const certId = stringParam(params, 'certId', 512);
-      const pin = pinParam(params, 'pin');
+      const pagePin = optionalPinParam(params, 'pin');
+      if (pinEntry === 'helper' && pagePin !== null) {
+        throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: "this bridge asks for the PIN in its own window (pinEntry 'helper'): send login without a PIN" });
+      }
       const tokenKey = tokenKeyOfCertId(certId);
       endLogin(conn, tokenKey);
-      const login = await pinAttempt(conn, certId, () => module.login(certId, pin === '' ? null : pin));
+      const login = await pinOperation(conn, certId, async () => {
+        const token = module.tokenOf(certId);
+        // A PIN pad takes the PIN on the reader: nothing to ask, nothing from the page.
+        if (token.protectedAuthenticationPath && pagePin === null) return module.login(certId, null);
+        const finalTry = onFinalTry(token);
+        if (pinEntry === 'page' && !finalTry) return module.login(certId, pagePin);
+        // The key's last try is spent only on a PIN the user typed in the bridge's window, never on the page's.
+        if (options.pinPrompter === undefined) throw new YizhengError('PIN_FINAL_TRY', {});
+        const [pin = ''] = await askPins(conn, certId, token, ['login'], finalTry);
+        return module.login(certId, pin);
+      });
       const timer = setTimeout(() => {
         endLogin(conn, tokenKey);
         log.info('login-expired', { origin: conn.origin, connection: conn.id });
@@ -325,10 +472,23 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     },
     async changePin(conn, params) {
       const certId = stringParam(params, 'certId', 512);
-      const oldPin = pinParam(params, 'oldPin');
-      const newPin = pinParam(params, 'newPin');
+      const fromPage = pinEntry === 'page';
+      const pagePins = fromPage ? { oldPin: pinParam(params, 'oldPin'), newPin: pinParam(params, 'newPin') } : null;
+      if (!fromPage && (optionalPinParam(params, 'oldPin') !== null || optionalPinParam(params, 'newPin') !== null)) {
+        throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: "this bridge asks for PINs in its own window (pinEntry 'helper'): send changePin without PINs" });
+      }
       endLogin(conn, tokenKeyOfCertId(certId));
-      await pinAttempt(conn, certId, () => module.changePin(certId, oldPin, newPin));
+      await pinOperation(conn, certId, async () => {
+        const token = module.tokenOf(certId);
+        if (pagePins !== null) {
+          // On the last try the page must log in first (through the bridge's window): a right PIN gives the tries back.
+          if (onFinalTry(token)) throw new YizhengError('PIN_FINAL_TRY', {});
+          return module.changePin(certId, pagePins.oldPin, pagePins.newPin);
+        }
+        const [oldPin = '', newPin = '', again] = await askPins(conn, certId, token, ['old-pin', 'new-pin', 'repeat-new-pin'], onFinalTry(token));
+        if (again !== newPin) throw new YizhengError('PIN_REJECTED', { reason: 'the two new PINs differ' });
+        return module.changePin(certId, oldPin, newPin);
+      });
       log.info('pin-changed', { origin: conn.origin, connection: conn.id, token: tokenKeyOfCertId(certId) });
       return null;
     },
@@ -340,9 +500,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   const dispatch = async (conn: Connection, method: string, params: Readonly<Record<string, unknown>>): Promise<unknown> => {
     if (method === 'hello') {
-      return { bridge: 'yizheng-bridge', protocol: BRIDGE_PROTOCOL, origin: conn.origin, approved: approved.has(conn.origin) } satisfies BridgeHello;
+      return { bridge: 'yizheng-bridge', protocol: BRIDGE_PROTOCOL, origin: conn.origin, approved: approved.has(conn.origin), pinEntry } satisfies BridgeHello;
     }
-    if (method === 'requestApproval') return requestApproval(conn);
+    if (method === 'requestApproval') {
+      // Answered first, then closed when its time is up and it is still not approved.
+      return requestApproval(conn).finally(() => setImmediate(() => closeIfIdle(conn)));
+    }
     const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (handler === undefined) throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: `unknown method "${method.slice(0, 40)}"` });
     if (!approved.has(conn.origin)) throw new YizhengError('ORIGIN_NOT_APPROVED', { origin: conn.origin });
@@ -408,6 +571,14 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     socket.destroy();
   };
 
+  /** Closes a connection whose origin is still not approved once its time is up and it awaits no approval. */
+  const closeIfIdle = (conn: Connection): void => {
+    if (conn.closed || !conn.idleExpired || conn.awaitingApproval > 0 || approved.has(conn.origin)) return;
+    log.warn('connection-closed', { origin: conn.origin, connection: conn.id, reason: 'not approved in time' });
+    conn.closed = true;
+    conn.ws.close(1008, 'not approved');
+  };
+
   const hostAllowed = (host: string | undefined): boolean =>
     host !== undefined && [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
 
@@ -428,7 +599,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       return;
     }
     const perOrigin = [...connections].filter((c) => c.origin === origin).length;
-    if (connections.size >= limits.maxConnections || perOrigin >= limits.maxConnectionsPerOrigin) {
+    const unapproved = [...connections].filter((c) => !approved.has(c.origin)).length;
+    if (
+      connections.size >= limits.maxConnections ||
+      perOrigin >= limits.maxConnectionsPerOrigin ||
+      (!approved.has(origin) && unapproved >= limits.maxUnapprovedConnections)
+    ) {
       refuseUpgrade(socket, '429 Too Many Requests', new YizhengError('BRIDGE_RATE_LIMITED', { retryAfterSeconds: 5 }), { origin });
       return;
     }
@@ -439,17 +615,29 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         ws,
         bucket: new TokenBucket(limits.messagesPerSecond, limits.messageBurst, now()),
         logins: new Map(),
+        gone: new AbortController(),
         refused: 0,
         closed: false,
+        awaitingApproval: 0,
+        idleExpired: false,
       };
       connections.add(conn);
       log.info('connected', { origin, connection: conn.id, approved: approved.has(origin) });
+      if (!approved.has(origin)) {
+        conn.idleTimer = setTimeout(() => {
+          conn.idleExpired = true;
+          closeIfIdle(conn);
+        }, limits.unapprovedIdleMs);
+        conn.idleTimer.unref();
+      }
       ws.on('message', (data, isBinary) => onMessage(conn, data, isBinary));
       ws.on('error', () => {
         // e.g. a message over maxPayload: ws closes the connection with 1009 itself.
       });
       ws.on('close', (code) => {
         conn.closed = true;
+        clearTimeout(conn.idleTimer);
+        conn.gone.abort();
         connections.delete(conn);
         for (const key of [...conn.logins.keys()]) endLogin(conn, key);
         log.info('disconnected', { origin, connection: conn.id, code });

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { assertSignableChallenge } from '../server/challenge';
 import type { RunningBridge } from '../server/bridge';
+import { CKF_USER_PIN_FINAL_TRY } from '../pin-state';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
 import { FAKE_PIN, fakeTokenSet } from './fake-tokens';
 import { startLoopbackBridge } from './loopback-bridge';
@@ -14,8 +15,11 @@ import { connect, type TestClient } from './ws-client';
 const SITE = 'https://bid.example.gov.cn';
 const ids = (): ReturnType<typeof fakeTokenSet>['ids'] => fakeTokenSet().ids;
 
-async function withBridge<T>(run: (bridge: RunningBridge, client: (origin: string) => Promise<TestClient>, module: Pkcs11Module) => Promise<T>): Promise<T> {
-  const module = createPkcs11Module(fakeTokenSet().module());
+async function withBridge<T>(
+  run: (bridge: RunningBridge, client: (origin: string) => Promise<TestClient>, module: Pkcs11Module) => Promise<T>,
+  fake: Parameters<ReturnType<typeof fakeTokenSet>['module']>[0] = {},
+): Promise<T> {
+  const module = createPkcs11Module(fakeTokenSet().module(fake));
   const bridge = await startLoopbackBridge(module, SITE);
   try {
     return await run(
@@ -55,4 +59,9 @@ export const BRIDGE_PRODUCERS = {
       return (await c.call('sign', { certId: ids().rsa, text })).error?.code;
     }),
   PIN_REJECTED: () => createPkcs11Module(fakeTokenSet().module()).changePin(ids().rsa, FAKE_PIN, '123456'),
+  PIN_FINAL_TRY: () =>
+    withBridge(
+      async (_b, client) => (await (await client(SITE)).call('login', { certId: ids().rsa, pin: FAKE_PIN })).error?.code,
+      { flags: CKF_USER_PIN_FINAL_TRY },
+    ),
 } as const;
