@@ -3,6 +3,7 @@
  * return) into DER byte arrays, with size limits applied before any heavy work. Framing only: the
  * DER itself is checked by the certificate parser.
  */
+import { decodeStrictBase64 } from '../base64/strict';
 import { YizhengError } from '../errors/index';
 
 /** Largest certificate accepted, in DER bytes (64 KiB). Real certificates are 0.5-3 KiB. */
@@ -24,45 +25,12 @@ function malformed(reason: string): YizhengError {
   return new YizhengError('CERT_MALFORMED', { reason });
 }
 
-// Base64 alphabet values; -1 invalid, -2 padding '=', -3 whitespace.
-const B64 = new Int8Array(256).fill(-1);
-for (let i = 0; i < 64; i++) {
-  B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-}
-B64[0x3d] = -2;
-for (const c of [0x20, 0x09, 0x0a, 0x0d]) B64[c] = -3;
-
-/**
- * Strict base64 of `text[start..end)`: the standard alphabet, spaces/tabs/line breaks anywhere,
- * `=` padding only at the end (missing padding is tolerated). Anything else, such as PEM headers,
- * URL-safe characters or stray bytes, is rejected, unlike Node's lenient decoder which skips them.
- */
 function decodeBase64(text: string, start: number, end: number): Uint8Array {
-  let n = 0;
-  let pad = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 256 ? (B64[c] ?? -1) : -1;
-    if (v >= 0) {
-      if (pad > 0) throw malformed('base64 data after padding');
-      n++;
-    } else if (v === -3) {
-      continue;
-    } else if (v === -2) {
-      if (++pad > 2) throw malformed('too much base64 padding');
-    } else {
-      throw malformed(`invalid character in base64 at position ${i}`);
-    }
+  const result = decodeStrictBase64(text, { start, end, maxBytes: MAX_CERTIFICATE_BYTES, canonical: false });
+  if ('error' in result) {
+    throw malformed(result.error.startsWith('more than') ? 'certificate larger than 64 KiB' : result.error);
   }
-  if (n === 0) throw malformed('empty base64');
-  if (n % 4 === 1 || (pad > 0 && (n + pad) % 4 !== 0)) throw malformed('truncated base64');
-  const size = Math.floor((n * 6) / 8);
-  if (size > MAX_CERTIFICATE_BYTES) throw malformed('certificate larger than 64 KiB');
-  // Validated above, so Node's native decoder (which would silently skip bad characters) is safe
-  // here and much faster than decoding in JavaScript.
-  const out = Buffer.from(start === 0 && end === text.length ? text : text.slice(start, end), 'base64');
-  if (out.length !== size) throw malformed('invalid base64');
-  return out;
+  return result.bytes;
 }
 
 const BEGIN = '-----BEGIN ';

@@ -4,61 +4,15 @@
  *
  * @internal
  */
+import { decodeStrictBase64 } from '../base64/strict';
 import { YizhengError } from '../errors/index';
 
 const UTF8 = new TextEncoder();
 
-// Base64 alphabet values; -1 invalid, -2 padding '=', -3 whitespace.
-const B64 = new Int8Array(256).fill(-1);
-for (let i = 0; i < 64; i++) {
-  B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-}
-B64[0x3d] = -2;
-for (const c of [0x20, 0x09, 0x0a, 0x0d]) B64[c] = -3;
-
-const CANONICAL_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/**
- * Strict base64 of `text[start..end)`: the standard alphabet, whitespace anywhere, `=` padding only
- * at the end (missing padding tolerated), no stray characters, zero padding bits. Undefined when
- * the text is not such base64 (Node's decoder would silently skip invalid characters).
- */
+/** Strict base64 of `text[start..end)` (see {@link decodeStrictBase64}), or undefined when it is not. */
 export function decodeBase64(text: string, start = 0, end: number = text.length): Uint8Array | undefined {
-  // Fast path for what key clients send: one line of padded base64. Node decodes it natively; it is
-  // accepted only if it encodes back to the very same text (so nothing was skipped or non-canonical).
-  if (start === 0 && end === text.length && text.length % 4 === 0 && CANONICAL_LINE.test(text)) {
-    const decoded = Buffer.from(text, 'base64');
-    return decoded.toString('base64') === text ? new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength).slice() : undefined;
-  }
-  const out = new Uint8Array(Math.floor(((end - start) * 3) / 4) + 3);
-  let n = 0;
-  let acc = 0;
-  let bits = 0;
-  let pad = 0;
-  let chars = 0;
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    const v = code < 256 ? (B64[code] ?? -1) : -1;
-    if (v === -3) continue;
-    if (v === -1) return undefined;
-    if (v === -2) {
-      pad++;
-      continue;
-    }
-    if (pad > 0) return undefined;
-    chars++;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
-      acc &= (1 << bits) - 1;
-    }
-  }
-  const rem = chars % 4;
-  if (rem === 1 || pad > 2 || (pad > 0 && (chars + pad) % 4 !== 0)) return undefined;
-  if (acc !== 0) return undefined; // non-zero padding bits: not canonical base64
-  return out.slice(0, n);
+  const result = decodeStrictBase64(text, { start, end });
+  return 'bytes' in result ? result.bytes : undefined;
 }
 
 /**
