@@ -22,6 +22,11 @@ for (const [code, entry] of Object.entries(ERROR_CATALOGUE)) {
   lines.push(`## ${code}`, '', '| | 中文 | English |', '|---|---|---|');
   lines.push(`| message | ${cell(entry.zh)} | ${cell(entry.en)} |`);
   lines.push(`| remedy | ${cell(entry.remedy.zh)} | ${cell(entry.remedy.en)} |`, '');
+  for (const [reason, text] of Object.entries(entry.reasons ?? {})) {
+    lines.push(`With \`details.reason: '${reason}'\` / 当 \`details.reason\` 为 \`'${reason}'\` 时:`, '', '| | 中文 | English |', '|---|---|---|');
+    lines.push(`| message | ${cell(text.zh)} | ${cell(text.en)} |`);
+    lines.push(`| remedy | ${cell(text.remedy.zh)} | ${cell(text.remedy.en)} |`, '');
+  }
 }
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${lines.join('\n')}\n`);

@@ -98,6 +98,11 @@ export async function bindCertificate(request: BindRequest, context: YizhengCont
   const identityKey = verified.identityKey;
   const existing = await findBinding(identityKey, context);
   if (existing) throw alreadyBound(existing);
+  if (verified.legacyKey !== undefined) {
+    // Bound before under the 0.x key: that binding moves on its first login, so it still holds this certificate.
+    const legacy = await findBinding(verified.legacyKey, context);
+    if (legacy && legacy.certificate.sha256 === certificate.sha256) throw alreadyBound(legacy);
+  }
   try {
     return await context.stores.transaction(async (tx) => {
       const binding = await tx.bindings.insert({

@@ -47,7 +47,15 @@ export const ERROR_CATALOGUE = {
       zh: '请核对营业执照，或联系CA机构将证书中的代码更新为统一社会信用代码。',
       en: 'Check the business licence, or ask the CA to put the unified social credit code in the certificate.',
     },
+  },  ENTERPRISE_CODE_CONFLICT: {
+    zh: '证书中的主体代码互相矛盾（{codes}，分别位于 {sources}），无法确认证书属于哪个主体。',
+    en: 'The codes in the certificate contradict each other ({codes}, found in {sources}); it cannot be told which entity it belongs to.',
+    remedy: {
+      zh: '请联系颁发证书的CA机构（{caName}，客服电话 {hotline}）核对并更正证书中的主体信息后重新使用。',
+      en: 'Contact the issuing CA ({caNameEn}, hotline {hotline}) to check and correct the subject data in the certificate, then try again.',
+    },
   },
+
   INPUT_TOO_LARGE: {
     zh: '输入过大：{what} 超过 {limit} 字节的上限。',
     en: 'Input too large: {what} exceeds the limit of {limit} bytes.',
@@ -175,6 +183,16 @@ export const ERROR_CATALOGUE = {
       zh: '请选择UKey中的签名证书（不是加密证书）后重试。',
       en: 'Choose the signing certificate on the key (not the encryption certificate) and try again.',
     },
+    reasons: {
+      'extended-key-usage': {
+        zh: '该证书的扩展密钥用法（{extKeyUsage}）不包含客户端身份认证，不能用于登录或绑定。',
+        en: "This certificate's extended key usage ({extKeyUsage}) does not allow client authentication; it cannot be used to sign in or bind.",
+        remedy: {
+          zh: '请选择UKey中用于身份认证的签名证书；如证书用途有误，请联系颁发证书的CA机构。',
+          en: 'Choose the signing certificate on the key that is meant for authentication; if its usage is wrong, contact the issuing CA.',
+        },
+      },
+    },
   },
   IDENTITY_NOT_FOUND: {
     zh: '证书中未找到主体身份信息（统一社会信用代码、组织机构代码等）。',
@@ -198,6 +216,16 @@ export const ERROR_CATALOGUE = {
     remedy: {
       zh: '请先使用账号密码登录，在【关联数字证书】中绑定该证书后再使用CA登录。',
       en: "Sign in with the account and password, bind this certificate under 'Bind certificate', then use certificate login.",
+    },
+    reasons: {
+      'renewed-with-new-key': {
+        zh: '证书已更换，请使用账号密码登录后重新关联。',
+        en: 'The certificate has been replaced; sign in with the account and password and bind it again.',
+        remedy: {
+          zh: '这张证书与已绑定的证书属于同一单位、同一CA，但不是同一持有人的同一密钥（如换发了新密钥或是另一位员工的证书）。请使用账号密码登录，在【关联数字证书】中绑定这张证书。',
+          en: "This certificate is from the same company and CA as a bound one, but not the same holder's key (a re-keyed certificate, or a colleague's). Sign in with the account and password and bind this certificate under 'Bind certificate'.",
+        },
+      },
     },
   },
   BIND_FORBIDDEN: {

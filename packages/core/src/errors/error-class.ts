@@ -11,14 +11,29 @@ export type Locale = 'zh-CN' | 'en';
 /** Machine-readable facts about an error; message placeholders are filled from them. */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
-/** A catalogue entry: both messages (with `{name}` placeholders) and the remedy. */
-export interface ErrorEntry {
+/** Both messages (with `{name}` placeholders) and the remedy. */
+export interface ErrorText {
   /** zh-CN message template. */
   readonly zh: string;
   /** English message template. */
   readonly en: string;
   /** What the user or the integrating developer should do next, in both languages. */
   readonly remedy: { readonly zh: string; readonly en: string };
+}
+
+/**
+ * A catalogue entry: the texts of a code, and texts for particular cases of it, chosen by the
+ * error's `details.reason` (e.g. `NOT_BOUND` with `reason: 'renewed-with-new-key'`). The code stays
+ * the contract; a reason only makes the words fit the case.
+ */
+export interface ErrorEntry extends ErrorText {
+  /** Texts for particular `details.reason` values. */
+  readonly reasons?: Readonly<Record<string, ErrorText>>;
+}
+
+function textOf(entry: ErrorEntry, details: ErrorDetails): ErrorText {
+  const reason = details['reason'];
+  return (typeof reason === 'string' && entry.reasons !== undefined && Object.hasOwn(entry.reasons, reason) ? entry.reasons[reason] : undefined) ?? entry;
 }
 
 /** The plain object a Yizheng error serialises to. */
@@ -56,7 +71,7 @@ export function createErrorClass<Code extends string>(catalogue: Readonly<Record
 
     constructor(code: Code, details: ErrorDetails = {}, options: { locale?: Locale; cause?: unknown } = {}) {
       const locale = options.locale ?? 'zh-CN';
-      const entry = catalogue[code];
+      const entry = textOf(catalogue[code], details);
       super(fill(locale === 'en' ? entry.en : entry.zh, details), { cause: options.cause });
       this.code = code;
       this.details = Object.freeze({ ...details });
@@ -65,7 +80,7 @@ export function createErrorClass<Code extends string>(catalogue: Readonly<Record
 
     /** The message in the given locale. */
     localizedMessage(locale: Locale): string {
-      const entry = catalogue[this.code];
+      const entry = textOf(catalogue[this.code], this.details);
       return fill(locale === 'en' ? entry.en : entry.zh, this.details);
     }
 
@@ -76,7 +91,7 @@ export function createErrorClass<Code extends string>(catalogue: Readonly<Record
 
     /** What to do next, in the given locale. */
     localizedRemedy(locale: Locale): string {
-      const entry = catalogue[this.code];
+      const entry = textOf(catalogue[this.code], this.details);
       return fill(locale === 'en' ? entry.remedy.en : entry.remedy.zh, this.details);
     }
 

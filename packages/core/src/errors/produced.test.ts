@@ -21,7 +21,7 @@ import { createMemoryStores } from '../stores/index';
 import { sameIdentityBinding } from '../stores/contract';
 import { createQrCodeDriver, createSofJsonDriver, signChallenge } from '../client/index';
 import { createSoftwareToken, type SoftwareTokenOptions } from '../software-token/index';
-import { createTestCa, issueCertificate, issueCrl, privateKeyToPem } from '../testing/index';
+import { createTestCa, issueCertificate, issueCrl, privateKeyToPem, utf8Extension } from '../testing/index';
 import { createTrustStore, validateCertificatePath } from '../trust/index';
 import { ERROR_CODES, isYizhengError, type YizhengErrorCode } from './index';
 // The PKCS#11 bridge's codes, produced through its server over the fault-injecting module.
@@ -126,10 +126,18 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
     const context = makeContext([ca], clock.now);
     const now = clock.now().getTime();
     const older = issueEnterpriseCertificate(ca, { notBefore: new Date(now - 10 * 86_400_000), notAfter: new Date(now + 300 * 86_400_000) });
-    const newer = issueEnterpriseCertificate(ca, { notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 300 * 86_400_000) });
+    // The same holder renewed onto the same key: the older certificate may not take the binding back.
+    const newer = issueEnterpriseCertificate(ca, { key: older.key, notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 300 * 86_400_000) });
     const actor = { accountId: 'a', organizationId: 'o', isAdmin: false };
     await bindCertificate({ sessionId: 'session-1', origin: ORIGIN, actor, target: { ...actor, enterpriseCode: '91350200556207664B' }, token: await signedToken(newer, context, { purpose: 'bind' }) }, context);
     return verifyLogin(await signedToken(older, context), { sessionId: 'session-1', origin: ORIGIN }, context);
+  },
+  ENTERPRISE_CODE_CONFLICT: async () => {
+    const ca = makeCa();
+    const context = makeContext([ca], fakeClock().now);
+    // The GM/T 0015 2023 USCC of one company and the 2012 organisation code of another.
+    const torn = issueEnterpriseCertificate(ca, { extensions: [utf8Extension('1.2.156.10260.4.4', '91110108551385082Q')] });
+    return verifyLogin(await signedToken(torn, context), { sessionId: 'session-1', origin: ORIGIN }, context);
   },
   NOT_BOUND: async () => {
     const ca = makeCa();

@@ -1,7 +1,7 @@
 /**
  * Finds enterprise and personal codes in a certificate through the vendor-neutral places: the
- * GM/T 0015 identity extensions and the subject DN fields (DOMAIN.md §3). Vendor providers put their
- * own strategies first; this is what remains when a certificate's CA is unknown.
+ * GM/T 0015 identity extensions and the subject DN fields. Vendor providers put their own
+ * strategies first; this is what remains when a certificate's CA is unknown.
  */
 import type { Certificate } from '../cert/index';
 import { validateEnterpriseCode, type CodeValidation } from '../codes/index';
@@ -110,10 +110,16 @@ export function findIdentityCodes(certificate: Certificate): FoundCode[] {
   return found;
 }
 
-/** The generic identity: entity name plus the first valid code of each kind, each with its source. */
+/**
+ * The generic identity: entity name plus the first valid code of each kind, each with its source.
+ * Codes in the GM/T 0015 extensions (vouched for by the CA) come first; codes in the subject DN are
+ * free text and are used only when no extension holds a valid code.
+ */
 export function extractGenericIdentity(certificate: Certificate): GenericIdentity {
   const codes = findIdentityCodes(certificate);
-  const first = (kind: FoundCode['kind']): FoundCode | undefined => codes.find((c) => c.valid && c.kind === kind);
+  const vouched = codes.some((c) => c.valid && c.source.startsWith('extension:'));
+  const usable = (c: FoundCode): boolean => c.valid && (!vouched || c.source.startsWith('extension:'));
+  const first = (kind: FoundCode['kind']): FoundCode | undefined => codes.find((c) => usable(c) && c.kind === kind);
   const uscc = first('uscc');
   let orgCode = first('org-code');
   if (!orgCode && uscc) {

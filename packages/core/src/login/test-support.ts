@@ -2,7 +2,7 @@
  * Shared set-up for the login and binding tests: a real test CA, real certificates and signatures, the
  * memory stores and the real trust validation. Not exported from the package.
  */
-import { utf8Extension, createTestCa, issueCertificate, type TestCertificate, type TestKeyAlgorithm } from '../testing/index';
+import { utf8Extension, createTestCa, issueCertificate, type TestCertificate, type TestExtension, type TestKey, type TestKeyAlgorithm } from '../testing/index';
 import { createProviderRegistry, type CaProvider } from '../providers/index';
 import { createMemoryStores, type Stores } from '../stores/index';
 import { createTrustStore } from '../trust/index';
@@ -25,13 +25,29 @@ export function fakeClock(start = new Date('2026-06-01T08:00:00Z')): { now: () =
 /** An enterprise signing certificate (USCC in the GM/T 0015 extension) issued by `ca`. */
 export function issueEnterpriseCertificate(
   ca: TestCertificate,
-  options: { cn?: string; uscc?: string; notBefore?: Date; notAfter?: Date; keyUsage?: Parameters<typeof issueCertificate>[0]['keyUsage']; keyAlgorithm?: TestKeyAlgorithm } = {},
+  options: {
+    cn?: string;
+    uscc?: string;
+    notBefore?: Date;
+    notAfter?: Date;
+    keyUsage?: Parameters<typeof issueCertificate>[0]['keyUsage'];
+    keyAlgorithm?: TestKeyAlgorithm;
+    /** Reuse a key: a renewal onto the same key. */
+    key?: TestKey;
+    extKeyUsage?: readonly string[];
+    /** Extra subject attributes after CN, e.g. `OU=…`. */
+    subjectExtra?: string;
+    /** Further extensions (a personal ID number, …). */
+    extensions?: readonly TestExtension[];
+  } = {},
 ): TestCertificate {
   return issueCertificate({
-    subject: `CN=${options.cn ?? '张三'}, O=厦门帝网信息科技有限公司, C=CN`,
+    subject: `CN=${options.cn ?? '张三'}, ${options.subjectExtra !== undefined ? `${options.subjectExtra}, ` : ''}O=厦门帝网信息科技有限公司, C=CN`,
     issuer: ca,
     ...(options.keyAlgorithm && { keyAlgorithm: options.keyAlgorithm }),
-    extensions: [utf8Extension('1.2.156.10260.4.1.4', options.uscc ?? USCC)],
+    ...(options.key && { key: options.key }),
+    ...(options.extKeyUsage && { extKeyUsage: options.extKeyUsage }),
+    extensions: [utf8Extension('1.2.156.10260.4.1.4', options.uscc ?? USCC), ...(options.extensions ?? [])],
     ...(options.notBefore && { notBefore: options.notBefore }),
     ...(options.notAfter && { notAfter: options.notAfter }),
     ...(options.keyUsage !== undefined && { keyUsage: options.keyUsage }),

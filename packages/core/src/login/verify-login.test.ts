@@ -140,7 +140,8 @@ describe('verifyLogin', () => {
 
   it('continues the binding with a renewed certificate and records both serials', async () => {
     const { context } = await boundContext();
-    const renewed = issueEnterpriseCertificate(ca, { notBefore: new Date(leaf.certificate.notBefore.getTime() + DAY), notAfter: new Date(leaf.certificate.notAfter.getTime() + 365 * DAY) });
+    // Extended (延期) onto the same key: the same holder, so the binding continues.
+    const renewed = issueEnterpriseCertificate(ca, { key: leaf.key, notBefore: new Date(leaf.certificate.notBefore.getTime() + DAY), notAfter: new Date(leaf.certificate.notAfter.getTime() + 365 * DAY) });
     expect(renewed.certificate.serialNumber).not.toBe(leaf.certificate.serialNumber);
     const result = await verifyLogin(await signedToken(renewed, context), request, context);
     expect(result.binding.certificate.serialNumber).toBe(renewed.certificate.serialNumber);

@@ -9,7 +9,7 @@ import type { ExpiryAssessment } from '../expiry/index';
 import type { ProviderIdentity } from '../providers/index';
 import type { Binding, CertificateFacts } from '../stores/index';
 import type { LoginWarning, YizhengContext } from './context';
-import { verifyToken, type TokenRequest } from './verify-token';
+import { verifyToken, type TokenRequest, type VerifiedToken } from './verify-token';
 
 /** A successful CA login. Authorisation is a separate call: {@link authorize}. */
 export interface LoginResult {
@@ -45,12 +45,53 @@ export function certificateFacts(certificate: Certificate): CertificateFacts {
 
 /** The binding of an identity in the current scope, then in the scopes this platform accepts. */
 export async function findBinding(identityKey: string, context: YizhengContext): Promise<Binding | null> {
-  const scopes = [context.scopes?.current ?? 'default', ...(context.scopes?.accepted ?? [])];
-  for (const scope of scopes) {
+  for (const scope of scopesOf(context)) {
     const binding = await context.stores.bindings.findByIdentity(scope, identityKey);
     if (binding) return binding;
   }
   return null;
+}
+
+/** The scopes a login or binding searches, in order: the current one, then the accepted ones. */
+function scopesOf(context: YizhengContext): string[] {
+  return [context.scopes?.current ?? 'default', ...(context.scopes?.accepted ?? [])];
+}
+
+/**
+ * A binding stored under the key Yizheng 0.x derived moves to the current key on the first login
+ * with the exact bound certificate (same SHA-256), atomically; nothing else moves. Resolves to the
+ * moved binding, or to `null` (and the legacy binding, if one exists for another certificate).
+ */
+async function moveLegacyBinding(
+  verified: VerifiedToken & { identityKey: string; legacyKey: string },
+  context: YizhengContext,
+): Promise<{ moved: Binding | null; other: boolean }> {
+  const legacy = await findBinding(verified.legacyKey, context);
+  if (!legacy) return { moved: null, other: false };
+  if (legacy.certificate.sha256 !== verified.certificate.sha256) return { moved: null, other: true };
+  const moved = await context.stores.transaction(async (tx) => {
+    const updated = await tx.bindings.updateIdentityKey(legacy.id, verified.legacyKey, verified.identityKey);
+    if (updated) {
+      await tx.audit.append({
+        type: 'rekey',
+        actorAccountId: updated.accountId,
+        bindingId: updated.id,
+        certificate: { serialNumber: verified.certificate.serialNumber, sha256: verified.certificate.sha256 },
+        details: { from: 'legacy-identity-key' },
+      });
+    }
+    return updated;
+  });
+  // Null: a concurrent login moved it first; it is found under the current key now.
+  return { moved: moved ?? (await findBinding(verified.identityKey, context)), other: false };
+}
+
+/** True when some holder of the certificate's company at the same issuing CA is bound. */
+async function companyIsBound(prefix: string, context: YizhengContext): Promise<boolean> {
+  for (const scope of scopesOf(context)) {
+    if ((await context.stores.bindings.findByIdentityPrefix(scope, prefix, 1)).length > 0) return true;
+  }
+  return false;
 }
 
 /**
@@ -58,25 +99,39 @@ export async function findBinding(identityKey: string, context: YizhengContext):
  * in. Every failure is a {@link YizhengError} with its own code (`CHALLENGE_NOT_FOUND`,
  * `CHALLENGE_EXPIRED`, `TOKEN_MALFORMED`, `CERT_MALFORMED`, `PROVIDER_UNKNOWN`, `CERT_WRONG_PURPOSE`,
  * `CERT_NOT_YET_VALID`, `CERT_EXPIRED`, `CERT_UNTRUSTED`, `CERT_REVOKED`, `REVOCATION_UNAVAILABLE`,
- * `SIGNATURE_MALFORMED`, `SIGNATURE_INVALID`, `IDENTITY_NOT_FOUND`, `NOT_BOUND`, `CERT_SUPERSEDED`).
+ * `SIGNATURE_MALFORMED`, `SIGNATURE_INVALID`, `IDENTITY_NOT_FOUND`, `ENTERPRISE_CODE_CONFLICT`,
+ * `NOT_BOUND`, `CERT_SUPERSEDED`).
  *
- * On success the stored certificate facts are refreshed from the presented certificate (seed 000
- * FAQ 8); a renewed certificate (same provider and identity, issued after the bound one) continues its
- * binding and the audit log records the old and the new serial. An older certificate, or one issued
- * alongside the bound one, fails with `CERT_SUPERSEDED`.
+ * A binding belongs to one holder of one company at one issuing CA (see `deriveIdentityKey`). A
+ * renewed certificate (续期, 延期, 修复) continues it only when it has the same issuing CA, the same
+ * enterprise code and the same holder (the same vouched ID number, or the same public key), and was
+ * issued after the bound one; the stored facts are then refreshed and the audit log records the old
+ * and the new serial. An older certificate of that holder fails with `CERT_SUPERSEDED`. Any other
+ * certificate is another holder: `NOT_BOUND`, with `details.reason: 'renewed-with-new-key'` when a
+ * certificate of the same company at the same CA is bound, so the page can lead the user through
+ * account login and binding again.
  */
 export async function verifyLogin(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
   const verified = await verifyToken(token, request, 'login', context);
   const { certificate, identity } = verified;
   const providerId = verified.provider.provider.info.id;
-  if (verified.identityKey instanceof Error) throw verified.identityKey;
-  const binding = await findBinding(verified.identityKey, context);
+  const identityKey = verified.identityKey;
+  if (identityKey instanceof Error) throw identityKey;
+  let binding = await findBinding(identityKey, context);
+  let otherHolder = false;
+  if (!binding && verified.legacyKey !== undefined) {
+    const legacy = await moveLegacyBinding({ ...verified, identityKey, legacyKey: verified.legacyKey }, context);
+    binding = legacy.moved;
+    otherHolder = legacy.other;
+  }
   if (!binding) {
+    const replaced = otherHolder || (verified.companyPrefix !== undefined && (await companyIsBound(verified.companyPrefix, context)));
     // What the page needs to offer binding: who the certificate is, not which accounts exist.
     throw new YizhengError('NOT_BOUND', {
       provider: providerId,
       entityName: identity.entityName ?? null,
       serialNumber: certificate.serialNumber,
+      ...(replaced && { reason: 'renewed-with-new-key' }),
     });
   }
   const stored = binding.certificate;

@@ -2,11 +2,11 @@
  * The checks a login and a binding share, in the order of DESIGN.md's main path. Each step fails with
  * its own code; the challenge is consumed first, so any failure burns it.
  */
-import { parseCertificate, type Certificate } from '../cert/index';
+import { oidName, parseCertificate, type Certificate } from '../cert/index';
 import { assertSignature } from '../crypto/index';
 import { YizhengError } from '../errors/index';
 import { assessExpiry, describeExpiry, type ExpiryAssessment } from '../expiry/index';
-import type { ProviderIdentity, ProviderMatch } from '../providers/index';
+import type { CaProvider, ProviderIdentity, ProviderMatch } from '../providers/index';
 import { pathError } from '../trust/failure';
 import type { ChallengePurpose, PendingChallenge } from '../stores/index';
 import { consumeChallenge, formatChallengeText } from './challenge';
@@ -34,6 +34,10 @@ export interface VerifiedToken {
   readonly identity: ProviderIdentity;
   /** The stable binding key, or why none could be derived (`IDENTITY_NOT_FOUND`). */
   readonly identityKey: string | Error;
+  /** The key prefix shared by every holder of the same company at the same issuing CA. */
+  readonly companyPrefix?: string;
+  /** The key Yizheng 0.x bound this certificate under, when it differs from the current one. */
+  readonly legacyKey?: string;
   /** Its validity at the time of the check. */
   readonly expiry: ExpiryAssessment;
   /** What the page should still tell the user. */
@@ -45,6 +49,43 @@ const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 /** keyUsage bits that make a signing certificate (Chinese keys hold a separate encryption certificate). */
 function isSigningCertificate(certificate: Certificate): boolean {
   return certificate.purpose === 'signing' || certificate.purpose === 'both';
+}
+
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
+
+/**
+ * When extendedKeyUsage is present it must allow client authentication, or a usage the provider
+ * declares for its signing certificates: a TLS server certificate (serverAuth only) is no login key.
+ */
+function assertLoginKeyPurpose(certificate: Certificate, provider: CaProvider): void {
+  const eku = certificate.extKeyUsage;
+  if (eku === undefined) return;
+  const allowed = provider.loginKeyPurposes ?? [];
+  if (eku.some((oid) => oid === CLIENT_AUTH || oid === ANY_EXTENDED_KEY_USAGE || allowed.includes(oid))) return;
+  const names = eku.map((oid) => oidName(oid) ?? oid).join(', ');
+  throw new YizhengError('CERT_WRONG_PURPOSE', {
+    reason: 'extended-key-usage',
+    purpose: certificate.purpose,
+    extKeyUsage: names === '' ? '-' : names,
+    serialNumber: certificate.serialNumber,
+  });
+}
+
+/** Throws `ENTERPRISE_CODE_CONFLICT` when places the CA vouches for name different codes. */
+function assertNoConflict(identity: ProviderIdentity, provider: CaProvider): void {
+  const conflicts = identity.conflicts;
+  if (conflicts === undefined || conflicts.length === 0) return;
+  const hotline = provider.info.support.map((s) => s.phone).filter((p) => p.trim() !== '');
+  throw new YizhengError('ENTERPRISE_CODE_CONFLICT', {
+    provider: provider.info.id,
+    codes: conflicts.map((c) => c.values.join(' / ')).join('; '),
+    sources: [...new Set(conflicts.flatMap((c) => c.sources))].join(', '),
+    fields: conflicts.map((c) => c.field),
+    caName: provider.info.names['zh-CN'],
+    caNameEn: provider.info.names.en,
+    hotline: hotline.length > 0 ? hotline.join(' / ') : '-',
+  });
 }
 
 /** Runs the shared checks for `purpose` and returns what they established. */
@@ -81,6 +122,7 @@ export async function verifyToken(
   if (!isSigningCertificate(certificate)) {
     throw new YizhengError('CERT_WRONG_PURPOSE', { purpose: certificate.purpose, serialNumber: certificate.serialNumber });
   }
+  assertLoginKeyPurpose(certificate, provider.provider);
   // 6. Validity now (with clock skew).
   const now = clock();
   const expiry = assessExpiry(certificate, {
@@ -110,7 +152,13 @@ export async function verifyToken(
     format: token.signatureFormat,
     ...(provider.provider.signature?.sm2UserId !== undefined && { sm2UserId: provider.provider.signature.sm2UserId }),
   });
-  // 10. Identity (and the binding key it gives), once per certificate and provider.
-  const { identity, identityKey } = resolveIdentity(provider.provider, certificate);
-  return { challenge, certificate, provider, identity, identityKey, expiry, warnings };
+  // 10. Identity (and the binding key it gives), once per certificate and provider. Vouched places
+  // that disagree about the company or the holder fail closed.
+  const { identity, identityKey, companyPrefix, legacyKey } = resolveIdentity(provider.provider, certificate);
+  assertNoConflict(identity, provider.provider);
+  return {
+    challenge, certificate, provider, identity, identityKey, expiry, warnings,
+    ...(companyPrefix !== undefined && { companyPrefix }),
+    ...(legacyKey !== undefined && { legacyKey }),
+  };
 }

@@ -40,6 +40,24 @@ export interface ProviderIdentity {
    * `extension:<oid>` or `subject:<attribute>`.
    */
   readonly source: Readonly<Record<string, string>>;
+  /**
+   * The code fields read from free text (a DN `OU`, `O` or `serialNumber`) because no place the CA
+   * vouches for held a code. Absent when every code is vouched for. Such a personal ID number is
+   * never taken as the holder.
+   */
+  readonly freeText?: readonly string[];
+  /** Vouched places that disagree; login and binding refuse the certificate (`ENTERPRISE_CODE_CONFLICT`). */
+  readonly conflicts?: readonly IdentityConflict[];
+}
+
+/** Two or more different values of one code in places a CA vouches for. */
+export interface IdentityConflict {
+  /** Which code: a USCC also counts as the organisation code it embeds. */
+  readonly field: 'uscc' | 'orgCode' | 'registrationNumber' | 'personalId';
+  /** The different values found. */
+  readonly values: readonly string[];
+  /** Where they were found. */
+  readonly sources: readonly string[];
 }
 
 /**
@@ -104,6 +122,13 @@ export interface CaProvider {
   readonly signature?: SignatureConventions;
   /** Trust anchors and revocation policy. */
   readonly trust?: ProviderTrust;
+  /**
+   * extendedKeyUsage OIDs this CA puts on the signing certificates its holders log in with, accepted
+   * besides clientAuth (`1.3.6.1.5.5.7.3.2`) and anyExtendedKeyUsage (`2.5.29.37.0`). Some Chinese
+   * CAs mark signing certificates emailProtection only; declare it only once confirmed for the CA.
+   * A certificate without the extension is not restricted by it.
+   */
+  readonly loginKeyPurposes?: readonly string[];
   /**
    * Makes the vendor's key-client driver for a login page. Only page-side provider objects carry
    * it: the implementation lives in the package's `./browser` entry, never in its server entry.

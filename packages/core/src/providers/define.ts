@@ -51,6 +51,19 @@ function checkSignature(id: string, s: SignatureConventions): SignatureConventio
   });
 }
 
+const DOTTED_OID = /^[0-2](\.(0|[1-9]\d{0,9})){1,30}$/;
+
+/**
+ * Checks the extendedKeyUsage OIDs a provider accepts for login.
+ *
+ * @throws {YizhengError} `INVALID_ARGUMENT`.
+ */
+function checkKeyPurposes(id: string, purposes: readonly string[]): readonly string[] {
+  if (!Array.isArray(purposes)) throw invalid(id, 'loginKeyPurposes must be a list of OIDs');
+  for (const p of purposes) if (typeof p !== 'string' || !DOTTED_OID.test(p)) throw invalid(id, `loginKeyPurposes: "${String(p)}" is not a dotted OID`);
+  return Object.freeze([...purposes]);
+}
+
 /**
  * Checks the trust hook; anchors are parsed now and must be CA certificates.
  *
@@ -102,6 +115,7 @@ export function defineProvider(provider: CaProvider): CaProvider {
   if (provider.browserDriver !== undefined && typeof provider.browserDriver !== 'function') throw invalid(id, 'browserDriver must be a factory function');
   if (provider.serviceClient !== undefined && typeof provider.serviceClient !== 'function') throw invalid(id, 'serviceClient must be a factory function');
   const signature = provider.signature !== undefined ? checkSignature(id, provider.signature) : undefined;
+  const loginKeyPurposes = provider.loginKeyPurposes !== undefined ? checkKeyPurposes(id, provider.loginKeyPurposes) : undefined;
   const trust = provider.trust !== undefined ? checkTrust(id, provider.trust) : undefined;
   const recognize = provider.recognize.bind(provider);
   const extractIdentity = provider.extractIdentity.bind(provider);
@@ -118,6 +132,7 @@ export function defineProvider(provider: CaProvider): CaProvider {
     },
     ...(signature !== undefined && { signature }),
     ...(trust !== undefined && { trust }),
+    ...(loginKeyPurposes !== undefined && { loginKeyPurposes }),
     ...(provider.browserDriver !== undefined && { browserDriver: provider.browserDriver.bind(provider) }),
     ...(provider.serviceClient !== undefined && { serviceClient: provider.serviceClient.bind(provider) }),
   };
@@ -136,6 +151,8 @@ export interface ProviderProfile {
   readonly signature?: SignatureConventions;
   /** Trust anchors and revocation policy. */
   readonly trust?: ProviderTrust;
+  /** extendedKeyUsage OIDs accepted for login besides clientAuth (see {@link CaProvider.loginKeyPurposes}). */
+  readonly loginKeyPurposes?: readonly string[];
 }
 
 /**
@@ -157,5 +174,6 @@ export function createProfileProvider(profile: ProviderProfile): CaProvider {
     extractIdentity: (certificate) => extractIdentityWith(certificate, strategies),
     ...(profile.signature !== undefined && { signature: profile.signature }),
     ...(profile.trust !== undefined && { trust: profile.trust }),
+    ...(profile.loginKeyPurposes !== undefined && { loginKeyPurposes: profile.loginKeyPurposes }),
   });
 }

@@ -1,6 +1,7 @@
 export type {
   CaProvider,
   ClientSignatureFormat,
+  IdentityConflict,
   ProviderIdentity,
   ProviderServiceClient,
   ProviderTrust,
@@ -40,6 +41,7 @@ export {
   gmt0015Strategy,
   isResidentId,
   parseIdentityCode,
+  rawExtensionText,
   subjectCodeStrategy,
   subjectNameStrategy,
   type ExtensionStrategyOptions,

@@ -16,6 +16,7 @@ import {
 
 const USCC = '91350200556207664B';
 const ID = '11010519491231002X';
+const OTHER_USCC = '91110108551385082Q';
 
 describe('parseIdentityCode', () => {
   it('reads bare codes and strips the vendor prefixes', () => {
@@ -79,23 +80,74 @@ describe('extractIdentityWith', () => {
     extensions: [utf8Extension('1.2.3.1', 'JJ556207664'), utf8Extension('1.2.156.10260.4.1.1', ID)],
   }).certificate;
 
-  it('takes each field from the first strategy that finds it, with its source', () => {
+  it('takes each field from the first strategy that finds it, with its source; free text adds no code beside a vouched one', () => {
     expect(
       extractIdentityWith(cert, [extensionStrategy('1.2.3.1', { vendorUid: true }), gmt0015Strategy(), subjectNameStrategy()]),
     ).toEqual({
       entityName: '厦门帝网信息科技有限公司',
-      uscc: USCC,
       orgCode: '556207664',
       personalId: ID,
       vendorUid: 'JJ556207664',
       source: {
         vendorUid: 'extension:1.2.3.1',
         orgCode: 'extension:1.2.3.1',
-        uscc: 'subject:OU',
         personalId: 'extension:1.2.156.10260.4.1.1',
         entityName: 'subject:O',
       },
     });
+  });
+
+  it('never lets a free-text OU override or add to what the CA vouched for (another company, or a personal certificate)', () => {
+    const ownCode = issueCertificate({
+      subject: `CN=张三, OU=${OTHER_USCC}, O=甲公司, C=CN`,
+      issuer: ca,
+      extensions: [utf8Extension('1.2.156.10260.4.1.4', '55620766-4')],
+    }).certificate;
+    const a = extractIdentityWith(ownCode, [gmt0015Strategy(), subjectNameStrategy()]);
+    expect(a).toMatchObject({ orgCode: '556207664', source: { orgCode: 'extension:1.2.156.10260.4.1.4' } });
+    expect(a.uscc).toBeUndefined();
+    expect(a.freeText).toBeUndefined();
+    const personal = issueCertificate({
+      subject: `CN=张三, OU=${OTHER_USCC}, C=CN`,
+      issuer: ca,
+      extensions: [utf8Extension('1.2.156.10260.4.1.1', ID)],
+    }).certificate;
+    const p = extractIdentityWith(personal, [gmt0015Strategy(), subjectNameStrategy()]);
+    expect(p).toMatchObject({ personalId: ID });
+    expect([p.uscc, p.orgCode]).toEqual([undefined, undefined]);
+  });
+
+  it('uses free-text codes only when no vouched place holds one, and says so', () => {
+    const ouOnly = issueCertificate({ subject: `CN=某公司, OU=${USCC}, O=某公司, C=CN`, issuer: ca }).certificate;
+    expect(extractIdentityWith(ouOnly, [gmt0015Strategy()])).toMatchObject({ uscc: USCC, freeText: ['uscc', 'orgCode'] });
+  });
+
+  it('lists vouched places that disagree as conflicts (a USCC counts with the organisation code it embeds)', () => {
+    const torn = issueCertificate({
+      subject: 'CN=张三, C=CN',
+      issuer: ca,
+      extensions: [utf8Extension('1.2.156.10260.4.4', OTHER_USCC), utf8Extension('1.2.156.10260.4.1.4', '55620766-4')],
+    }).certificate;
+    expect(extractIdentityWith(torn, [gmt0015Strategy()]).conflicts).toEqual([
+      { field: 'orgCode', values: ['551385082', '556207664'], sources: ['extension:1.2.156.10260.4.4', 'extension:1.2.156.10260.4.1.4'] },
+    ]);
+    const agreeing = issueCertificate({
+      subject: 'CN=张三, C=CN',
+      issuer: ca,
+      extensions: [utf8Extension('1.2.156.10260.4.4', USCC), utf8Extension('1.2.156.10260.4.1.4', '55620766-4')],
+    }).certificate;
+    expect(extractIdentityWith(agreeing, [gmt0015Strategy()]).conflicts).toBeUndefined();
+  });
+
+  it('reads an untagged ASCII value only where the strategy declares the place raw', () => {
+    const raw = issueCertificate({
+      subject: 'CN=张三, C=CN',
+      issuer: ca,
+      extensions: [{ oid: '1.2.3.9', value: new TextEncoder().encode(`SF${ID}`) }, { oid: '1.2.3.10', value: new Uint8Array([0x01, 0x02, 0x41]) }],
+    }).certificate;
+    expect(extractIdentityWith(raw, [extensionStrategy('1.2.3.9')]).personalId).toBeUndefined();
+    expect(extractIdentityWith(raw, [extensionStrategy('1.2.3.9', { raw: true })]).personalId).toBe(ID);
+    expect(extractIdentityWith(raw, [extensionStrategy('1.2.3.10', { raw: true, as: 'vendorUid' })]).vendorUid).toBeUndefined();
   });
 
   it('derives the organisation code a USCC embeds, and skips strategies that throw or return junk', () => {
@@ -106,6 +158,7 @@ describe('extractIdentityWith', () => {
       uscc: USCC,
       orgCode: '556207664',
       source: { uscc: 'subject:OU', orgCode: 'subject:OU', entityName: 'subject:CN' },
+      freeText: ['uscc', 'orgCode'],
     });
     expect(extractIdentityWith(cert, [])).toEqual({ entityName: undefined, source: {} });
   });

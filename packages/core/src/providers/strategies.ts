@@ -10,8 +10,8 @@ import { decodeString, isStringTag } from '../asn1/decode';
 import type { Certificate } from '../cert/index';
 import { normalizeEnterpriseCode, validateEnterpriseCode } from '../codes/index';
 import { YizhengError } from '../errors/index';
-import { extractGenericIdentity } from '../identity/index';
-import type { ProviderIdentity } from './contract';
+import { findIdentityCodes, type FoundCode } from '../identity/index';
+import type { IdentityConflict, ProviderIdentity } from './contract';
 
 /** A field of {@link ProviderIdentity}. */
 export type IdentityField = 'entityName' | 'uscc' | 'orgCode' | 'registrationNumber' | 'personalId' | 'vendorUid';
@@ -24,6 +24,11 @@ export interface IdentityFinding {
   readonly value: string;
   /** Where it was found: `extension:<oid>` or `subject:<attribute>`. */
   readonly source: string;
+  /**
+   * True when the place is free text the CA does not vouch for as a code (a DN attribute such as
+   * `OU`, `O` or `serialNumber`). Free-text codes count only when no vouched place holds a code.
+   */
+  readonly freeText?: boolean;
 }
 
 /** One place to look for the identity, in a provider's ordered list. */
@@ -32,6 +37,8 @@ export interface IdentityStrategy {
   readonly name: string;
   /** The values it finds, in its own order of preference. A strategy that throws finds nothing. */
   find(certificate: Certificate): readonly IdentityFinding[];
+  /** True when every place it reads is free text (see {@link IdentityFinding.freeText}). */
+  readonly freeText?: boolean;
 }
 
 /** How to read a code-bearing value: by its shape (`auto`) or as one field. */
@@ -164,6 +171,26 @@ export function extensionText(certificate: Certificate, oid: string): string | u
   }
 }
 
+/** Printable ASCII only: what a raw, untagged identity value may hold. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]{1,256}$/;
+
+/**
+ * An extension's value read as plain ASCII, for the places a CA is known to store untagged text.
+ * `undefined` unless every byte is printable ASCII (a DER string or structure starts with a tag
+ * byte below 0x20 or above 0x7e only by accident, so a value that parses as DER is left to
+ * {@link extensionText}). Never throws.
+ */
+export function rawExtensionText(certificate: Certificate, oid: string): string | undefined {
+  try {
+    const bytes = certificate.extension(oid)?.value;
+    if (bytes === undefined || bytes.length === 0 || bytes.length > 256) return undefined;
+    const text = String.fromCharCode(...bytes);
+    return PRINTABLE_ASCII.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function findingsOfValue(value: string, kind: IdentityValueKind, source: string, vendorUid: boolean): IdentityFinding[] {
   const out: IdentityFinding[] = [];
   const cleaned = cleanIdentityText(value);
@@ -183,6 +210,13 @@ export interface ExtensionStrategyOptions {
   readonly vendorUid?: boolean;
   /** A name for documentation; default `extension <oid>`. */
   readonly name?: string;
+  /**
+   * The CA is known to store plain ASCII with no DER string tag in this place (BJCA writes
+   * `1.2.156.112562.2.1.1.4` that way on some certificates): when the value is not a DER string,
+   * read its bytes as text, provided they are all printable ASCII. Off by default: elsewhere such
+   * bytes are not an identity.
+   */
+  readonly raw?: boolean;
 }
 
 /**
@@ -200,7 +234,7 @@ export function extensionStrategy(oid: string, options: ExtensionStrategyOptions
   return {
     name: options.name ?? `extension ${oid}`,
     find(certificate) {
-      const text = extensionText(certificate, oid);
+      const text = extensionText(certificate, oid) ?? (options.raw === true ? rawExtensionText(certificate, oid) : undefined);
       return text === undefined ? [] : findingsOfValue(text, kind, `extension:${oid}`, options.vendorUid === true);
     },
   };
@@ -208,17 +242,19 @@ export function extensionStrategy(oid: string, options: ExtensionStrategyOptions
 
 /**
  * Reads codes from a subject attribute (e.g. `OU` holding the USCC, as 重庆 cloud certificates do,
- * or `SERIALNUMBER`). A DN attribute is free text: only values that pass their checks count.
+ * or `SERIALNUMBER`). A DN attribute is free text: only values that pass their checks count, and
+ * they count only when no vouched place (an extension, a vendor's documented CN layout) holds a code.
  */
 export function subjectCodeStrategy(attribute: string, options: { readonly as?: IdentityValueKind } = {}): IdentityStrategy {
   const kind = options.as ?? 'auto';
   return {
     name: `subject ${attribute}`,
+    freeText: true,
     find(certificate) {
       const out: IdentityFinding[] = [];
       for (const value of certificate.subject.getAll(attribute)) {
         const code = parseIdentityCode(value, kind === 'vendorUid' ? 'auto' : kind);
-        if (code) out.push({ field: code.field, value: code.value, source: `subject:${attribute.toUpperCase()}` });
+        if (code) out.push({ field: code.field, value: code.value, source: `subject:${attribute.toUpperCase()}`, freeText: true });
       }
       return out;
     },
@@ -241,30 +277,102 @@ export function subjectNameStrategy(attributes: readonly string[] = ['O', 'CN'])
 
 /**
  * The vendor-neutral places: the GM/T 0015 identity extensions (2023 `1.2.156.10260.4.4`, then
- * 2012 `1.2.156.10260.4.1.*`) and codes in the subject DN (`OU`, `SERIALNUMBER`, `O`). Put it after a
- * vendor's own strategies. It finds no entity name: add {@link subjectNameStrategy} for that.
+ * 2012 `1.2.156.10260.4.1.*`), which the CA vouches for, and codes in the subject DN (`OU`,
+ * `SERIALNUMBER`, `O`), which are free text and count only when no vouched place holds a code. Put
+ * it after a vendor's own strategies. It finds no entity name: add {@link subjectNameStrategy} for that.
  */
 export function gmt0015Strategy(): IdentityStrategy {
   return {
-    name: 'GM/T 0015 identity extensions and subject DN codes',
+    name: 'GM/T 0015 identity extensions, then subject DN codes (free text)',
     find(certificate) {
-      const id = extractGenericIdentity(certificate);
       const out: IdentityFinding[] = [];
-      if (id.uscc) out.push({ field: 'uscc', value: id.uscc.normalized, source: id.uscc.source });
-      if (id.orgCode) out.push({ field: 'orgCode', value: id.orgCode.normalized, source: id.orgCode.source });
-      if (id.registrationNumber) out.push({ field: 'registrationNumber', value: id.registrationNumber.normalized, source: id.registrationNumber.source });
-      if (id.personalId) out.push({ field: 'personalId', value: id.personalId.normalized, source: id.personalId.source });
+      for (const code of findIdentityCodes(certificate)) {
+        if (!code.valid) continue;
+        const field = CODE_FIELD[code.kind];
+        if (field === undefined) continue;
+        const freeText = code.source.startsWith('subject:');
+        out.push({ field, value: code.normalized, source: code.source, ...(freeText && { freeText }) });
+      }
       return out;
     },
   };
 }
 
+const CODE_FIELD: Readonly<Partial<Record<FoundCode['kind'], IdentityField>>> = {
+  uscc: 'uscc',
+  'org-code': 'orgCode',
+  'registration-number': 'registrationNumber',
+  'personal-id': 'personalId',
+};
+
 const FIELDS: readonly IdentityField[] = ['entityName', 'uscc', 'orgCode', 'registrationNumber', 'personalId', 'vendorUid'];
+const CODE_FIELDS: ReadonlySet<IdentityField> = new Set(['uscc', 'orgCode', 'registrationNumber', 'personalId']);
+
+/** Collects the well-formed findings of every strategy, in order, each marked vouched or free text. */
+function collectFindings(certificate: Certificate, strategies: readonly IdentityStrategy[]): IdentityFinding[] {
+  const all: IdentityFinding[] = [];
+  for (const strategy of strategies) {
+    let findings: readonly IdentityFinding[];
+    try {
+      findings = strategy.find(certificate);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(findings)) continue;
+    for (const f of findings as readonly unknown[]) {
+      if (typeof f !== 'object' || f === null) continue;
+      const { field, value, source, freeText } = f as Partial<IdentityFinding>;
+      if (field === undefined || !FIELDS.includes(field) || typeof value !== 'string' || value === '' || typeof source !== 'string') continue;
+      all.push({ field, value, source, ...((strategy.freeText === true || freeText === true) && { freeText: true }) });
+    }
+  }
+  return all;
+}
+
+/**
+ * Codes that cannot all be true of one holder: two USCCs, two organisation codes (a USCC counts with
+ * the organisation code it embeds), two registration numbers or two personal ID numbers.
+ */
+function findConflicts(findings: readonly IdentityFinding[]): IdentityConflict[] {
+  const groups = new Map<IdentityConflict['field'], Map<string, string[]>>();
+  const add = (field: IdentityConflict['field'], value: string, source: string): void => {
+    let values = groups.get(field);
+    if (!values) groups.set(field, (values = new Map()));
+    const sources = values.get(value) ?? [];
+    if (!sources.includes(source)) sources.push(source);
+    values.set(value, sources);
+  };
+  for (const f of findings) {
+    if (f.field === 'uscc') {
+      add('uscc', f.value, f.source);
+      const embedded = validateEnterpriseCode(f.value).orgCode;
+      if (embedded !== undefined) add('orgCode', embedded.replace('-', ''), f.source);
+    } else if (f.field === 'orgCode' || f.field === 'registrationNumber' || f.field === 'personalId') {
+      add(f.field, f.value, f.source);
+    }
+  }
+  const conflicts: IdentityConflict[] = [];
+  for (const [field, values] of groups) {
+    if (values.size < 2) continue;
+    conflicts.push(Object.freeze({
+      field,
+      values: Object.freeze([...values.keys()]),
+      sources: Object.freeze([...new Set([...values.values()].flat())]),
+    }));
+  }
+  return conflicts;
+}
 
 /**
  * Runs `strategies` in order and merges what they find: for each field the first value wins; a USCC
  * without an organisation code also gives the organisation code it embeds (positions 9-17, from the
  * USCC's source). A strategy that throws is skipped. Never throws.
+ *
+ * Codes come only from places the CA vouches for (extensions, a vendor's documented CN layout) when
+ * any of them holds a code; free-text findings (a DN `OU`, `O` or `serialNumber`) are used only when
+ * none does, and the fields taken from them are listed in `freeText`. Vouched places that disagree
+ * (two different USCCs, a USCC and an organisation code of two companies, two ID numbers) are listed
+ * in `conflicts`; login and binding refuse such a certificate with `ENTERPRISE_CODE_CONFLICT`.
  *
  * @example
  * ```ts
@@ -276,32 +384,29 @@ const FIELDS: readonly IdentityField[] = ['entityName', 'uscc', 'orgCode', 'regi
  * ```
  */
 export function extractIdentityWith(certificate: Certificate, strategies: readonly IdentityStrategy[]): ProviderIdentity {
+  const all = collectFindings(certificate, strategies);
+  const vouchedCode = all.some((f) => f.freeText !== true && CODE_FIELDS.has(f.field));
+  // Free text never adds or overrides a code when the CA vouched for one: a company-A certificate
+  // with company B's USCC in its OU stays company A's, and a personal certificate stays personal.
+  const used = vouchedCode ? all.filter((f) => f.freeText !== true || !CODE_FIELDS.has(f.field)) : all;
   const values: Partial<Record<IdentityField, string>> = {};
   const source: Record<string, string> = {};
-  for (const strategy of strategies) {
-    let findings: readonly IdentityFinding[];
-    try {
-      findings = strategy.find(certificate);
-    } catch {
-      continue;
-    }
-    if (!Array.isArray(findings)) continue;
-    for (const f of findings as readonly unknown[]) {
-      if (typeof f !== 'object' || f === null) continue;
-      const { field, value, source: where } = f as Partial<IdentityFinding>;
-      if (field === undefined || !FIELDS.includes(field) || typeof value !== 'string' || value === '' || typeof where !== 'string') continue;
-      if (values[field] !== undefined) continue;
-      values[field] = value;
-      source[field] = where;
-    }
+  const freeText: IdentityField[] = [];
+  for (const f of used) {
+    if (values[f.field] !== undefined) continue;
+    values[f.field] = f.value;
+    source[f.field] = f.source;
+    if (f.freeText === true && CODE_FIELDS.has(f.field)) freeText.push(f.field);
   }
   if (values.orgCode === undefined && values.uscc !== undefined) {
     const embedded = validateEnterpriseCode(values.uscc).orgCode;
     if (embedded !== undefined) {
       values.orgCode = embedded.replace('-', '');
       source['orgCode'] = source['uscc'] ?? '';
+      if (freeText.includes('uscc')) freeText.push('orgCode');
     }
   }
+  const conflicts = findConflicts(used);
   return Object.freeze({
     entityName: values.entityName,
     ...(values.uscc !== undefined && { uscc: values.uscc }),
@@ -310,5 +415,7 @@ export function extractIdentityWith(certificate: Certificate, strategies: readon
     ...(values.personalId !== undefined && { personalId: values.personalId }),
     ...(values.vendorUid !== undefined && { vendorUid: values.vendorUid }),
     source: Object.freeze(source),
+    ...(freeText.length > 0 && { freeText: Object.freeze(freeText) }),
+    ...(conflicts.length > 0 && { conflicts: Object.freeze(conflicts) }),
   });
 }
