@@ -1,5 +1,5 @@
 /**
- * Providers for CAs whose certificate layout is not published (DOMAIN.md §3: Huixin, CMCA): the
+ * Providers for CAs whose certificate layout is not published (Huixin, CMCA): the
  * recognition facts and identity OIDs can be configured at run time, once a vendor confirms them;
  * until then they fall back to the GM/T 0015 OIDs and the subject DN, and recognise by what is
  * assumed from the vendor's name.
@@ -44,6 +44,11 @@ export interface ConfigurableProviderOptions {
   readonly trust?: ProviderTrust;
   /** Signature conventions of the vendor's client (replacing the defaults). */
   readonly signature?: SignatureConventions;
+  /**
+   * extendedKeyUsage OIDs the vendor confirmed on its signing certificates, accepted for login
+   * besides clientAuth and anyExtendedKeyUsage (see `CaProvider.loginKeyPurposes`).
+   */
+  readonly loginKeyPurposes?: readonly string[];
 }
 
 /** The fixed part of a configurable provider: who it is and what is assumed about it. */
@@ -88,5 +93,6 @@ export function createConfigurableProvider(base: ConfigurableProviderBase, optio
     identity,
     ...(signature !== undefined && { signature }),
     ...(options.trust !== undefined && { trust: options.trust }),
+    ...(options.loginKeyPurposes !== undefined && { loginKeyPurposes: options.loginKeyPurposes }),
   });
 }

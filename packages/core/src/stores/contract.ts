@@ -335,6 +335,288 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('updateIdentityKey', () => {
+      it('moves a binding to a new key: the old key no longer finds it, the new one does', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        now = T0 + DAY;
+        const moved = await s.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'bjca:v2:SF1');
+        expect(moved).toEqual({ ...b, identityKey: 'bjca:v2:SF1', updatedAt: new Date(T0 + DAY) });
+        expect(await s.bindings.findById(b.id)).toEqual(moved);
+        expect(await s.bindings.findByIdentity('default', 'bjca:v2:SF1')).toEqual(moved);
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).toBeNull();
+        expect(await s.bindings.listByAccount('acct-1')).toEqual([moved]);
+        expect((await s.bindings.listExpiring({ before: new Date(T0 + 1000 * DAY), limit: 10 })).items).toEqual([moved]);
+        // The old key is free again.
+        const other = await s.bindings.insert(binding(1, { accountId: 'acct-2' }));
+        expect(other.identityKey).toBe('bjca:SF1');
+        // Moving onto its own key is no conflict: it only bumps updatedAt.
+        now = T0 + 2 * DAY;
+        const same = await s.bindings.updateIdentityKey(b.id, 'bjca:v2:SF1', 'bjca:v2:SF1');
+        expect(same).toEqual({ ...b, identityKey: 'bjca:v2:SF1', updatedAt: new Date(T0 + 2 * DAY) });
+      });
+
+      it('resolves to null for a stale fromKey or a missing binding, changing nothing', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        const moved = await s.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'bjca:v2:SF1');
+        now = T0 + DAY;
+        expect(await s.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'bjca:v3:SF1')).toBeNull();
+        expect(await s.bindings.findById(b.id)).toEqual(moved);
+        expect(await s.bindings.findByIdentity('default', 'bjca:v3:SF1')).toBeNull();
+        expect(await s.bindings.updateIdentityKey('missing', 'bjca:SF1', 'bjca:v3:SF1')).toBeNull();
+        expect(await s.bindings.findByIdentity('default', 'bjca:v3:SF1')).toBeNull();
+      });
+
+      it('refuses a key already bound in the scope with ALREADY_BOUND naming the holder, changing nothing', async () => {
+        const s = await open();
+        const mover = await s.bindings.insert(binding(1));
+        const holder = await s.bindings.insert(binding(2));
+        const elsewhere = await s.bindings.insert(binding(3, { scope: '3502', identityKey: 'bjca:v2:SF1' }));
+        now = T0 + DAY;
+        const err = await rejectsWith(s.bindings.updateIdentityKey(mover.id, 'bjca:SF1', 'bjca:SF2'), 'ALREADY_BOUND');
+        expect(err.details).toMatchObject({ accountId: 'acct-2', bindingId: holder.id, scope: 'default', identityKey: 'bjca:SF2' });
+        expect(await s.bindings.findById(mover.id)).toEqual(mover);
+        expect(await s.bindings.findById(holder.id)).toEqual(holder);
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF2')).toEqual(holder);
+        // A stale fromKey wins over the conflict: there is nothing to move.
+        expect(await s.bindings.updateIdentityKey(mover.id, 'bjca:OLD', 'bjca:SF2')).toBeNull();
+        // The same key in another scope is no conflict.
+        const moved = await s.bindings.updateIdentityKey(mover.id, 'bjca:SF1', 'bjca:v2:SF1');
+        expect(moved?.identityKey).toBe('bjca:v2:SF1');
+        expect(await s.bindings.findById(elsewhere.id)).toEqual(elsewhere);
+      });
+
+      it('lets exactly one of 20 concurrent moves of one binding succeed', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => s.bindings.updateIdentityKey(b.id, 'bjca:SF1', `bjca:v2:SF1-${i}`)),
+        );
+        const won = results.filter((r): r is Binding => r !== null);
+        expect(won).toHaveLength(1);
+        const winner = won[0] as Binding;
+        expect(await s.bindings.findById(b.id)).toEqual(winner);
+        for (let i = 0; i < 20; i++) {
+          const key = `bjca:v2:SF1-${i}`;
+          expect(await s.bindings.findByIdentity('default', key)).toEqual(key === winner.identityKey ? winner : null);
+        }
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).toBeNull();
+      });
+
+      it('rolls a move back with its transaction', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        now = T0 + DAY;
+        await expect(
+          s.transaction(async (tx) => {
+            const moved = await tx.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'bjca:v2:SF1');
+            expect(moved?.identityKey).toBe('bjca:v2:SF1');
+            expect(await tx.bindings.findByIdentity('default', 'bjca:v2:SF1')).toEqual(moved);
+            expect(await tx.bindings.findByIdentity('default', 'bjca:SF1')).toBeNull();
+            await tx.audit.append({ type: 'rekey', actorAccountId: 'acct-1', bindingId: b.id });
+            throw new Error('injected');
+          }),
+        ).rejects.toThrow('injected');
+        expect(await s.bindings.findById(b.id)).toEqual(b);
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).toEqual(b);
+        expect(await s.bindings.findByIdentity('default', 'bjca:v2:SF1')).toBeNull();
+        expect((await s.audit.list({ limit: 10 })).items).toEqual([]);
+        // Both keys behave as before: the old one is held, the new one free.
+        await rejectsWith(s.bindings.insert(binding(1, { accountId: 'acct-2' })), 'ALREADY_BOUND');
+        await s.bindings.insert(binding(1, { identityKey: 'bjca:v2:SF1', accountId: 'acct-2' }));
+      });
+
+      it('commits a move in a transaction, which stays usable after a caught ALREADY_BOUND or null', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        const holder = await s.bindings.insert(binding(2));
+        const result = await s.transaction(async (tx) => {
+          const err = await rejectsWith(tx.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'bjca:SF2'), 'ALREADY_BOUND');
+          expect(err.details).toMatchObject({ bindingId: holder.id });
+          expect(await tx.bindings.updateIdentityKey(b.id, 'bjca:STALE', 'bjca:v2:SF1')).toBeNull();
+          const moved = await tx.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'bjca:v2:SF1');
+          await tx.audit.append({ id: 'rekeyed', type: 'rekey', actorAccountId: 'acct-1', bindingId: b.id });
+          return moved;
+        });
+        expect(result?.identityKey).toBe('bjca:v2:SF1');
+        expect(await s.bindings.findByIdentity('default', 'bjca:v2:SF1')).toEqual(result);
+        expect(await s.bindings.findById(holder.id)).toEqual(holder);
+        expect((await s.audit.list({ limit: 10 })).items.map((e) => e.id)).toEqual(['rekeyed']);
+      });
+
+      it('refuses a key a concurrent transaction binds once it commits, leaving the mover’s transaction usable', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        const inserted = deferred();
+        const release = deferred();
+        const binder = s.transaction(async (tx) => {
+          const held = await tx.bindings.insert(binding(2, { identityKey: 'bjca:v2:SF1' }));
+          inserted.resolve();
+          await release.promise;
+          return held;
+        });
+        await inserted.promise;
+        const mover = s.transaction(async (tx) => {
+          const err = await rejectsWith(tx.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'bjca:v2:SF1'), 'ALREADY_BOUND');
+          await tx.audit.append({ id: 'refused', type: 'rekey-refused', actorAccountId: 'acct-1', details: { ...err.details } });
+          return err.details;
+        });
+        // Give the mover time to reach the database (where it waits for the binder) before the binder commits.
+        await new Promise((r) => setTimeout(r, 50));
+        release.resolve();
+        const held = await binder;
+        expect(await mover).toMatchObject({ bindingId: held.id, accountId: 'acct-2', identityKey: 'bjca:v2:SF1' });
+        expect(await s.bindings.findById(b.id)).toEqual(b);
+        expect((await s.audit.list({ limit: 10 })).items.map((e) => e.id)).toEqual(['refused']);
+      });
+
+      it('rejects invalid arguments', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        const bad = (v: unknown): string => v as string;
+        await rejectsWith(s.bindings.updateIdentityKey('', 'bjca:SF1', 'k'), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateIdentityKey(bad(7), 'bjca:SF1', 'k'), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateIdentityKey(b.id, '', 'k'), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateIdentityKey(b.id, bad(null), 'k'), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateIdentityKey(b.id, 'bjca:SF1', ''), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateIdentityKey(b.id, 'bjca:SF1', bad(undefined)), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateIdentityKey(b.id, 'bjca:SF1', 'k'.repeat(4097)), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateIdentityKey(b.id, 'x'.repeat(4097), 'k'), 'INVALID_ARGUMENT');
+        // Invalid arguments are refused even when there would be nothing to move.
+        await rejectsWith(s.bindings.updateIdentityKey('missing', 'bjca:SF1', ''), 'INVALID_ARGUMENT');
+        expect(await s.bindings.findById(b.id)).toEqual(b);
+        // The longest allowed key is fine.
+        const long = 'k'.repeat(4096);
+        expect((await s.bindings.updateIdentityKey(b.id, 'bjca:SF1', long))?.identityKey).toBe(long);
+      });
+    });
+
+    describe('findByIdentityPrefix', () => {
+      const ids = (list: readonly Binding[]): string[] => list.map((b) => b.id);
+
+      async function seed(s: Stores, keys: readonly (readonly [id: string, key: string, boundAt?: number, scope?: string])[]): Promise<void> {
+        for (const [id, identityKey, at, scope] of keys) {
+          await s.bindings.insert(
+            binding(id, { id, identityKey, boundAt: new Date(T0 + (at ?? 0)), ...(scope === undefined ? {} : { scope }) }),
+          );
+        }
+      }
+
+      it('finds the scope’s bindings with exactly that prefix, oldest first (ties by id), up to limit', async () => {
+        const s = await open();
+        await seed(s, [
+          ['p3', 'cfca:ACME:3', 3],
+          ['p1', 'cfca:ACME:1', 1],
+          ['p0', 'cfca:ACME:0', 1],
+          ['p2', 'cfca:ACME:2', 2],
+          ['lower', 'cfca:acme:4', 0],
+          ['longer', 'cfca:ACMEX', 0],
+          ['shorter', 'cfca:ACM', 0],
+          ['other-ca', 'bjca:ACME:5', 0],
+          ['other-scope', 'cfca:ACME:6', 0, '3502'],
+        ]);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:ACME:', 10))).toEqual(['p0', 'p1', 'p2', 'p3']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:ACME:', 2))).toEqual(['p0', 'p1']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:ACME:', 1))).toEqual(['p0']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:ACME', 10))).toEqual(['longer', 'p0', 'p1', 'p2', 'p3']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:', 100))).toEqual([
+          'longer',
+          'lower',
+          'shorter',
+          'p0',
+          'p1',
+          'p2',
+          'p3',
+        ]);
+        expect(ids(await s.bindings.findByIdentityPrefix('3502', 'cfca:ACME:', 10))).toEqual(['other-scope']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:ACME:2', 10))).toEqual(['p2']);
+        expect(await s.bindings.findByIdentityPrefix('default', 'cfca:ACME:22', 10)).toEqual([]);
+        expect(await s.bindings.findByIdentityPrefix('nowhere', 'cfca:', 10)).toEqual([]);
+        // Full bindings, as stored.
+        expect(await s.bindings.findByIdentityPrefix('default', 'cfca:ACME:3', 10)).toEqual([await s.bindings.findById('p3')]);
+      });
+
+      it('is case-sensitive and takes %, _, \\ and [ literally', async () => {
+        const s = await open();
+        await seed(s, [
+          ['upper', 'cfca:ABC:1'],
+          ['lower', 'cfca:abc:2'],
+          ['percent', 'x%y:1'],
+          ['under', 'x_y:2'],
+          ['plain', 'xAy:3'],
+          ['short', 'xy:4'],
+          ['slash', 'x\\y:5'],
+          ['bracket', 'x[y]:6'],
+        ]);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:ABC', 10))).toEqual(['upper']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:abc', 10))).toEqual(['lower']);
+        expect(await s.bindings.findByIdentityPrefix('default', 'CFCA:', 10)).toEqual([]);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'x%', 10))).toEqual(['percent']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'x_', 10))).toEqual(['under']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'x\\', 10))).toEqual(['slash']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'x[', 10))).toEqual(['bracket']);
+        expect(await s.bindings.findByIdentityPrefix('default', '%', 10)).toEqual([]);
+        expect(await s.bindings.findByIdentityPrefix('default', '_', 10)).toEqual([]);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'x', 10)).sort()).toEqual(
+          ['bracket', 'percent', 'plain', 'short', 'slash', 'under'].sort(),
+        );
+      });
+
+      it('matches whole characters beyond ASCII, astral ones included', async () => {
+        const s = await open();
+        await seed(s, [
+          ['han', 'cfca:示例:1', 1],
+          ['han2', 'cfca:示例科技:2', 2],
+          ['next-han', 'cfca:示侉:3', 3],
+          ['bmp-max', 'u:\uffffA', 4],
+          ['astral', 'u:\u{1F600}', 5],
+          ['astral2', 'u:\u{1F600}\u{1F601}', 6],
+          ['top', 'v:\u{10FFFF}', 7],
+          ['top2', 'v:\u{10FFFF}\u{10FFFF}x', 8],
+          ['after-top', 'v;', 9],
+        ]);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'cfca:示例', 10))).toEqual(['han', 'han2']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'u:', 10))).toEqual(['bmp-max', 'astral', 'astral2']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'u:\uffff', 10))).toEqual(['bmp-max']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'u:\u{1F600}', 10))).toEqual(['astral', 'astral2']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'v:\u{10FFFF}', 10))).toEqual(['top', 'top2']);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'v:\u{10FFFF}\u{10FFFF}', 10))).toEqual(['top2']);
+      });
+
+      it('sees moves and rolled-back inserts as they are', async () => {
+        const s = await open();
+        await seed(s, [['a', 'bjca:OLD:1']]);
+        await s.bindings.updateIdentityKey('a', 'bjca:OLD:1', 'bjca:NEW:1');
+        expect(await s.bindings.findByIdentityPrefix('default', 'bjca:OLD', 10)).toEqual([]);
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'bjca:NEW', 10))).toEqual(['a']);
+        await expect(
+          s.transaction(async (tx) => {
+            await tx.bindings.insert(binding('b', { id: 'b', identityKey: 'bjca:NEW:2' }));
+            expect(ids(await tx.bindings.findByIdentityPrefix('default', 'bjca:NEW', 10))).toEqual(['a', 'b']);
+            throw new Error('injected');
+          }),
+        ).rejects.toThrow('injected');
+        expect(ids(await s.bindings.findByIdentityPrefix('default', 'bjca:NEW', 10))).toEqual(['a']);
+      });
+
+      it('rejects invalid arguments', async () => {
+        const s = await open();
+        const bad = (v: unknown): never => v as never;
+        await rejectsWith(s.bindings.findByIdentityPrefix('default', '', 10), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.findByIdentityPrefix('default', bad(null), 10), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.findByIdentityPrefix('default', bad(5), 10), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.findByIdentityPrefix('default', 'k'.repeat(4097), 10), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.findByIdentityPrefix('', 'k', 10), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.findByIdentityPrefix(bad(undefined), 'k', 10), 'INVALID_ARGUMENT');
+        for (const limit of [0, -1, 101, 1.5, Number.NaN, Infinity, bad('10'), bad(null), bad(undefined)]) {
+          await rejectsWith(s.bindings.findByIdentityPrefix('default', 'k', limit), 'INVALID_ARGUMENT');
+        }
+        expect(await s.bindings.findByIdentityPrefix('default', 'k', 100)).toEqual([]);
+        expect(await s.bindings.findByIdentityPrefix('default', 'k'.repeat(4096), 1)).toEqual([]);
+      });
+    });
+
     describe('listExpiring', () => {
       async function seed(s: Stores, count: number): Promise<Binding[]> {
         const all: Binding[] = [];

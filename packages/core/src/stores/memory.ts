@@ -29,6 +29,8 @@ import {
   checkDate,
   checkExpiringQuery,
   checkId,
+  checkIdentityMove,
+  checkPrefixQuery,
   checkPurpose,
   compareExpiryKey,
   duplicateId,
@@ -235,6 +237,25 @@ class MemoryBindings implements Direct<BindingStore> {
     return copyBinding(updated);
   }
 
+  updateIdentityKey(id: string, fromKey: string, toKey: string): Binding | null {
+    const move = checkIdentityMove(id, fromKey, toKey);
+    const found = this.#byId.get(move.id);
+    if (found === undefined || found.identityKey !== move.fromKey) return null;
+    const holder = this.#byIdentity.get(pair(found.scope, move.toKey));
+    const existing = holder === undefined || holder === found.id ? undefined : this.#byId.get(holder);
+    if (existing !== undefined) throw alreadyBound(existing);
+    const updated: Binding = { ...found, identityKey: move.toKey, updatedAt: new Date(this.#clock().getTime()) };
+    this.#byIdentity.delete(pair(found.scope, found.identityKey));
+    this.#byIdentity.set(pair(found.scope, updated.identityKey), found.id);
+    this.#byId.set(found.id, updated);
+    return copyBinding(updated);
+  }
+
+  findByIdentityPrefix(scope: string, prefix: string, limit: number): Binding[] {
+    const q = checkPrefixQuery(scope, prefix, limit);
+    return this.#list((b) => b.scope === q.scope && b.identityKey.startsWith(q.prefix), q.limit);
+  }
+
   setPermissions(id: string, permissions: BindingPermissions): Binding | null {
     const found = this.#byId.get(checkId(id, 'id'));
     const p = normalizePermissions(permissions);
@@ -286,10 +307,11 @@ class MemoryBindings implements Direct<BindingStore> {
     return this.#sorted;
   }
 
-  #list(keep: (b: Binding) => boolean): Binding[] {
+  #list(keep: (b: Binding) => boolean, limit?: number): Binding[] {
     return [...this.#byId.values()]
       .filter(keep)
       .sort((a, b) => a.boundAt.getTime() - b.boundAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
       .map(copyBinding);
   }
 }

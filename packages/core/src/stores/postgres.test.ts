@@ -142,6 +142,64 @@ describe.skipIf(!enabled)('postgres adapter', () => {
     }
   });
 
+  it('refuses a key that another connection binds while the move waits for it, inside and outside a transaction', async () => {
+    if (pool === null) throw new Error('unreachable');
+    for (const inTransaction of [false, true]) {
+      const schema = schemaName();
+      const stores = createPostgresStores({ pool, schema });
+      try {
+        await stores.migrate();
+        const mine = await stores.bindings.insert(binding('a1'));
+        let release = (): void => undefined;
+        const released = new Promise<void>((r) => {
+          release = r;
+        });
+        let inserted = (): void => undefined;
+        const insertedYet = new Promise<void>((r) => {
+          inserted = r;
+        });
+        const binder = stores.transaction(async (tx) => {
+          const held = await tx.bindings.insert({ ...binding('a2'), identityKey: 'huixin:v2' });
+          inserted();
+          await released;
+          return held;
+        });
+        await insertedYet;
+        // The move's NOT EXISTS does not see the uncommitted holder: its UPDATE waits on the unique
+        // index for the binder, then fails it once the binder commits.
+        const move = (): Promise<unknown> =>
+          inTransaction
+            ? stores.transaction(async (tx) => {
+                const outcome = await tx.bindings.updateIdentityKey(mine.id, mine.identityKey, 'huixin:v2').catch((err: unknown) => err);
+                // The transaction is still usable.
+                await tx.audit.append({ id: 'after', type: 'rekey-refused', actorAccountId: 'a1' });
+                return outcome;
+              })
+            : stores.bindings.updateIdentityKey(mine.id, mine.identityKey, 'huixin:v2').catch((err: unknown) => err);
+        const outcome = move();
+        for (let i = 0; ; i++) {
+          const waiting = await pool.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+            [`UPDATE "${schema}".yizheng_bindings AS b SET identity_key%`],
+          );
+          if ((waiting.rows[0] as { n: number }).n > 0) break;
+          if (i > 500) throw new Error('the move never waited for the binder');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        release();
+        const held = await binder;
+        const err = await outcome;
+        expect(isYizhengError(err, 'ALREADY_BOUND'), String(err)).toBe(true);
+        expect((err as { details: unknown }).details).toMatchObject({ bindingId: held.id, identityKey: 'huixin:v2' });
+        expect(await stores.bindings.findById(mine.id)).toEqual(mine);
+        expect((await stores.audit.list({ limit: 10 })).items.map((e) => e.id)).toEqual(inTransaction ? ['after'] : []);
+      } finally {
+        await stores.close();
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      }
+    }
+  });
+
   it('refuses a schema name it would have to quote', () => {
     if (pool === null) throw new Error('unreachable');
     expect(() => createPostgresStores({ pool, schema: 'bad"; DROP' })).toThrow(/schema/);

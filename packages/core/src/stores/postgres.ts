@@ -36,6 +36,8 @@ import {
   checkDate,
   checkExpiringQuery,
   checkId,
+  checkIdentityMove,
+  checkPrefixQuery,
   checkPurpose,
   duplicateId,
   normalizeChallenge,
@@ -252,15 +254,23 @@ class PgChallenges implements ChallengeStore {
   }
 }
 
+/** Whether a query failed on a unique index (SQLSTATE 23505, unique_violation). */
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
 class PgBindings implements BindingStore {
   readonly #q: Query;
   readonly #t: Tables;
   readonly #clock: () => Date;
+  /** Whether `#q` runs inside a transaction, where a failed statement needs a savepoint to not end it. */
+  readonly #inTransaction: boolean;
 
-  constructor(q: Query, t: Tables, clock: () => Date) {
+  constructor(q: Query, t: Tables, clock: () => Date, inTransaction: boolean) {
     this.#q = q;
     this.#t = t;
     this.#clock = clock;
+    this.#inTransaction = inTransaction;
   }
 
   async insert(binding: NewBinding): Promise<Binding> {
@@ -330,6 +340,70 @@ class PgBindings implements BindingStore {
     const current = (await this.#q(`SELECT serial_number FROM ${this.#t.bindings} WHERE id = $1`, [id]))[0];
     if (current === undefined) return null;
     throw bindingChanged(id, expected, reader.str(current, 'serial_number'));
+  }
+
+  async updateIdentityKey(id: string, fromKey: string, toKey: string): Promise<Binding | null> {
+    const move = checkIdentityMove(id, fromKey, toKey);
+    // Concurrent moves of one binding queue on its row lock; READ COMMITTED then re-checks the
+    // condition against the moved row, so all but the first find the key changed and move nothing.
+    // The reads after a miss only explain it; if the holder of the new key vanished in between
+    // (unbound meanwhile), the move is simply tried again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await this.#moveIdentity(move.id, move.fromKey, move.toKey);
+      if (row !== undefined) return reader.binding(row);
+      const current = (await this.#q(`SELECT scope, identity_key FROM ${this.#t.bindings} WHERE id = $1`, [move.id]))[0];
+      if (current === undefined || reader.str(current, 'identity_key') !== move.fromKey) return null;
+      const holder = await this.findByIdentity(reader.str(current, 'scope'), move.toKey);
+      if (holder !== null && holder.id !== move.id) throw alreadyBound(holder);
+    }
+    throw new YizhengError('INTERNAL_ERROR', { reason: 'identity key move kept conflicting with bindings that then vanished' });
+  }
+
+  /**
+   * The move as one UPDATE: the row when it moved; `undefined` when the binding is missing, its key
+   * is no longer `fromKey`, or `toKey` is held. NOT EXISTS sees committed holders; one committed by a
+   * concurrent transaction after this statement's snapshot fails the unique index instead, which is
+   * caught (inside a transaction under a savepoint, so the transaction stays usable).
+   */
+  async #moveIdentity(id: string, fromKey: string, toKey: string): Promise<Row | undefined> {
+    const sql = `UPDATE ${this.#t.bindings} AS b SET identity_key = $1, updated_at = $2
+       WHERE b.id = $3 AND b.identity_key = $4
+         AND NOT EXISTS (SELECT 1 FROM ${this.#t.bindings} AS other
+                         WHERE other.scope = b.scope AND other.identity_key = $1 AND other.id <> b.id)
+       RETURNING ${BINDING_COLUMNS}`;
+    const values = [toKey, this.#clock(), id, fromKey];
+    if (!this.#inTransaction) {
+      try {
+        return (await this.#q(sql, values))[0];
+      } catch (err) {
+        if (isUniqueViolation(err)) return undefined;
+        throw err;
+      }
+    }
+    await this.#q('SAVEPOINT yizheng_identity_move');
+    let rows: readonly Row[];
+    try {
+      rows = await this.#q(sql, values);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      await this.#q('ROLLBACK TO SAVEPOINT yizheng_identity_move');
+      await this.#q('RELEASE SAVEPOINT yizheng_identity_move');
+      return undefined;
+    }
+    await this.#q('RELEASE SAVEPOINT yizheng_identity_move');
+    return rows[0];
+  }
+
+  async findByIdentityPrefix(scope: string, prefix: string, limit: number): Promise<Binding[]> {
+    const q = checkPrefixQuery(scope, prefix, limit);
+    // An exact comparison of the key's first characters: LIKE would take % and _ as wildcards.
+    const rows = await this.#q(
+      `SELECT ${BINDING_COLUMNS} FROM ${this.#t.bindings}
+       WHERE scope = $1 AND left(identity_key, char_length($2::text)) = $2::text
+       ORDER BY bound_at, id LIMIT $3`,
+      [q.scope, q.prefix, q.limit],
+    );
+    return rows.map((row) => reader.binding(row));
   }
 
   async setPermissions(id: string, permissions: BindingPermissions): Promise<Binding | null> {
@@ -419,10 +493,10 @@ class PgAudit implements AuditLog {
   }
 }
 
-function storeSet(q: Query, t: Tables, clock: () => Date): StoreSet {
+function storeSet(q: Query, t: Tables, clock: () => Date, inTransaction: boolean): StoreSet {
   return Object.freeze({
     challenges: new PgChallenges(q, t),
-    bindings: new PgBindings(q, t, clock),
+    bindings: new PgBindings(q, t, clock, inTransaction),
     audit: new PgAudit(q, t, clock),
   });
 }
@@ -522,7 +596,7 @@ export function createPostgresStores(options: PostgresStoreOptions): Stores {
     if (closed) throw new YizhengError('INVALID_ARGUMENT', { reason: 'the stores have been closed' });
   };
   const onPool: Query = async (text, values) => (await (await getPool()).query(text, values)).rows;
-  const outside = guarded(storeSet(onPool, tables, clock), (what) => {
+  const outside = guarded(storeSet(onPool, tables, clock, false), (what) => {
     gate.assertOutside(what);
     assertOpen();
   });
@@ -554,7 +628,7 @@ export function createPostgresStores(options: PostgresStoreOptions): Stores {
         await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
         const scope = new TxScope();
         const onClient: Query = async (text, values) => (await client.query(text, values)).rows;
-        const tx = guarded(storeSet(onClient, tables, clock), () => scope.check());
+        const tx = guarded(storeSet(onClient, tables, clock, true), () => scope.check());
         try {
           const result = await gate.inside(() => fn(tx));
           scope.close();

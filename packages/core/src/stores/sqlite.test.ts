@@ -64,6 +64,21 @@ describe('sqlite adapter', () => {
     raw.close();
   });
 
+  it('finds identity prefixes with a range on the (scope, identity_key) index', async () => {
+    const path = join(dir, 'prefix-plan.db');
+    await createSqliteStores({ path }).close();
+    const raw = new DatabaseSync(path);
+    const plan = raw
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT * FROM yizheng_bindings WHERE scope = ? AND identity_key >= ? AND identity_key < ? ORDER BY bound_at, id LIMIT ?',
+      )
+      .all('default', 'a', 'b', 10)
+      .map((r) => String(r['detail']))
+      .join('\n');
+    expect(plan).toMatch(/USING INDEX yizheng_bindings_identity \(scope=\? AND identity_key>\? AND identity_key<\?\)/);
+    raw.close();
+  });
+
   it('can open without migrating, and migrate later', async () => {
     const stores = createSqliteStores({ migrate: false });
     await expect(stores.bindings.findById('x')).rejects.toThrow(/no such table/);

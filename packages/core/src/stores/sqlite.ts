@@ -40,6 +40,8 @@ import {
   checkDate,
   checkExpiringQuery,
   checkId,
+  checkIdentityMove,
+  checkPrefixQuery,
   checkPurpose,
   duplicateId,
   normalizeChallenge,
@@ -47,6 +49,7 @@ import {
   normalizeNewBinding,
   normalizeNewEvent,
   normalizePermissions,
+  prefixRange,
 } from './validate';
 
 /** Options for {@link createSqliteStores}. */
@@ -296,6 +299,49 @@ class SqliteBindings implements Direct<BindingStore> {
     const current = this.#s.get('SELECT serial_number FROM yizheng_bindings WHERE id = ?').get(id);
     if (current === undefined || expected === null) return null;
     throw bindingChanged(id, expected, reader.str(current, 'serial_number'));
+  }
+
+  updateIdentityKey(id: string, fromKey: string, toKey: string): Binding | null {
+    const move = checkIdentityMove(id, fromKey, toKey);
+    // OR IGNORE: when another binding holds the new key the row is skipped instead of the statement
+    // failing; the reads after it only explain the outcome. If the holder vanished in between (another
+    // connection unbound it), the move is simply tried again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = this.#s
+        .get(
+          `UPDATE OR IGNORE yizheng_bindings SET identity_key = ?, updated_at = ? WHERE id = ? AND identity_key = ?
+           RETURNING ${BINDING_COLUMNS}`,
+        )
+        .get(move.toKey, this.#clock().getTime(), move.id, move.fromKey);
+      if (row !== undefined) return reader.binding(row);
+      const current = this.#s.get('SELECT scope, identity_key FROM yizheng_bindings WHERE id = ?').get(move.id);
+      if (current === undefined || reader.str(current, 'identity_key') !== move.fromKey) return null;
+      const holder = this.findByIdentity(reader.str(current, 'scope'), move.toKey);
+      if (holder !== null) throw alreadyBound(holder);
+    }
+    throw new YizhengError('INTERNAL_ERROR', { reason: 'identity key move kept conflicting with bindings that then vanished' });
+  }
+
+  findByIdentityPrefix(scope: string, prefix: string, limit: number): Binding[] {
+    const q = checkPrefixQuery(scope, prefix, limit);
+    // A range on the (scope, identity_key) index in BINARY (UTF-8 byte) order is exactly the keys with
+    // the prefix; LIKE would ignore case and take % and _ as wildcards, length() would stop at a NUL.
+    const { lower, upper } = prefixRange(q.prefix);
+    const rows =
+      upper === null
+        ? this.#s
+            .get(
+              `SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE scope = ? AND identity_key >= ?
+               ORDER BY bound_at, id LIMIT ?`,
+            )
+            .all(q.scope, lower, q.limit)
+        : this.#s
+            .get(
+              `SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE scope = ? AND identity_key >= ? AND identity_key < ?
+               ORDER BY bound_at, id LIMIT ?`,
+            )
+            .all(q.scope, lower, upper, q.limit);
+    return rows.map((row) => reader.binding(row));
   }
 
   setPermissions(id: string, permissions: BindingPermissions): Binding | null {

@@ -171,6 +171,25 @@ export interface BindingStore {
    * with `BINDING_CHANGED`. Resolves to the updated binding, or `null` when there is no such binding.
    */
   updateCertificateFacts(id: string, facts: CertificateFacts, expectedSerial?: string): Promise<Binding | null>;
+  /**
+   * Moves a binding to a new identity key (used when the key derivation changes: a binding stored
+   * under an earlier key moves on the first login with its exact certificate). Conditional on the
+   * current key, so of concurrent moves exactly one succeeds.
+   *
+   * Only when binding `id` exists and its identity key is still `fromKey`: sets it to `toKey` and bumps
+   * `updatedAt`, resolving to the updated binding; otherwise (no such binding, or moved already)
+   * resolves to `null`. Rejects with `ALREADY_BOUND` (details as for {@link BindingStore.insert},
+   * naming the holder) when another binding holds `toKey` in the binding's scope.
+   */
+  updateIdentityKey(id: string, fromKey: string, toKey: string): Promise<Binding | null>;
+  /**
+   * Bindings of a scope whose identity key starts with `prefix` (e.g. every holder of one company at
+   * one CA), oldest first.
+   *
+   * The prefix is matched exactly: case-sensitive, character for character, with no wildcards (`%` and
+   * `_` are themselves). It must not be empty. Ordered by (`boundAt`, `id`); at most `limit` (1 to 100).
+   */
+  findByIdentityPrefix(scope: string, prefix: string, limit: number): Promise<Binding[]>;
   /** Sets the admin flag and permissions; resolves to the updated binding, or `null` when there is none. */
   setPermissions(id: string, permissions: BindingPermissions): Promise<Binding | null>;
   /** Deletes a binding; resolves to what was deleted, or `null` when there was none. */

@@ -21,6 +21,8 @@ import type {
 export const DEFAULT_SCOPE = 'default';
 /** The largest page a listing returns. */
 export const MAX_PAGE_SIZE = 10_000;
+/** The most bindings an identity-prefix lookup returns. */
+export const MAX_PREFIX_MATCHES = 100;
 
 const MAX_TEXT = 4096;
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
@@ -174,12 +176,43 @@ export function roundTripJson(value: Readonly<Record<string, unknown>>): Record<
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-/** A page size between 1 and {@link MAX_PAGE_SIZE}. */
-export function checkLimit(limit: unknown): number {
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw invalid(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+/** A page size between 1 and `max` ({@link MAX_PAGE_SIZE} unless given). */
+export function checkLimit(limit: unknown, max: number = MAX_PAGE_SIZE): number {
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw invalid(`limit must be an integer from 1 to ${max}`);
   }
   return limit;
+}
+
+/** The checked arguments of `BindingStore.updateIdentityKey`. */
+export function checkIdentityMove(id: unknown, fromKey: unknown, toKey: unknown): { id: string; fromKey: string; toKey: string } {
+  return { id: checkId(id, 'id'), fromKey: checkId(fromKey, 'fromKey'), toKey: checkId(toKey, 'toKey') };
+}
+
+/** A checked identity-prefix lookup: a scope, a non-empty prefix and a limit of 1 to {@link MAX_PREFIX_MATCHES}. */
+export function checkPrefixQuery(scope: unknown, prefix: unknown, limit: unknown): { scope: string; prefix: string; limit: number } {
+  return { scope: checkId(scope, 'scope'), prefix: checkId(prefix, 'prefix'), limit: checkLimit(limit, MAX_PREFIX_MATCHES) };
+}
+
+/**
+ * The bounds of an index range scan that finds exactly the keys starting with `prefix`, in UTF-8 byte
+ * order (SQLite's BINARY collation, PostgreSQL's "C"): `key >= lower AND key < upper`, or only
+ * `key >= lower` when `upper` is `null` (a prefix of nothing but U+10FFFF: every greater key starts
+ * with it). `upper` is `lower` with its last code point incremented, dropping trailing U+10FFFF. Lone
+ * surrogates become U+FFFD first, as the drivers store them. Unlike LIKE, nothing is a wildcard and
+ * case matters; unlike `length()`, a NUL character counts.
+ */
+export function prefixRange(prefix: string): { lower: string; upper: string | null } {
+  const lower = prefix.replace(/\p{Surrogate}/gu, '\ufffd');
+  const points = Array.from(lower, (ch) => ch.codePointAt(0) as number);
+  while (points.length > 0) {
+    const last = points.pop() as number;
+    if (last < 0x10ffff) {
+      // U+D800..U+DFFF cannot be encoded: after U+D7FF comes U+E000.
+      return { lower, upper: String.fromCodePoint(...points, last === 0xd7ff ? 0xe000 : last + 1) };
+    }
+  }
+  return { lower, upper: null };
 }
 
 /** A checked expiring-bindings query with the cursor decoded. */
