@@ -192,6 +192,24 @@ export function identityProblems(provider: CaProvider, fixture: NamedCertificate
   return problems;
 }
 
+/**
+ * Problems taking a code from free text over a vouched one: on a certificate whose vouched places
+ * name company A or a person, a USCC planted in a DN attribute (company B) must not appear.
+ */
+export function freeTextProblems(provider: CaProvider, fixture: NamedCertificate, plantedUscc: string): string[] {
+  let identity: ProviderIdentity;
+  try {
+    identity = provider.extractIdentity(fixture.certificate);
+  } catch (err) {
+    return [`extractIdentity threw on ${fixture.name}: ${message(err)}`];
+  }
+  const plantedOrg = validateEnterpriseCode(plantedUscc).orgCode?.replace('-', '');
+  const problems: string[] = [];
+  if (identity.uscc === plantedUscc) problems.push(`${fixture.name}: took the USCC from free text (${identity.source['uscc'] ?? '?'})`);
+  if (plantedOrg !== undefined && identity.orgCode === plantedOrg) problems.push(`${fixture.name}: took the organisation code from free text (${identity.source['orgCode'] ?? '?'})`);
+  return problems;
+}
+
 /** Problems with any certificate the provider may be handed: no throw, well-formed results. */
 export function robustnessProblems(provider: CaProvider, fixture: NamedCertificate): string[] {
   const problems: string[] = [];

@@ -9,8 +9,11 @@ import {
 } from '../providers/index';
 import { createTestCa, issueCertificate, issueCertificatePair, utf8Extension } from '../testing/index';
 import {
+  PLANTED_USCC,
   driverErrorProblems,
   foreignRecognitionProblems,
+  freeTextCertificates,
+  freeTextProblems,
   identityProblems,
   infoProblems,
   lookAlikeCertificates,
@@ -25,6 +28,13 @@ import {
 } from './index';
 
 const KIT_UID = '1.2.3.77.1';
+
+function naiveProfile() {
+  return {
+    info: { id: 'careful', names: { 'zh-CN': '谨慎CA', en: 'Careful CA' }, aliases: [], support: [{ label: '客服', phone: '400-000-0000' }] },
+    recognition: { issuer: [{ attribute: 'CN', equals: 'Careful CA', basis: 'assumed' as const }] },
+  };
+}
 const ca = createTestCa({ subject: 'CN=Kit SM2 CA, O=Kit Trust, C=CN', keyAlgorithm: 'sm2' });
 const pair = issueCertificatePair({
   subject: 'CN=张三, O=厦门帝网信息科技有限公司, C=CN',
@@ -121,6 +131,20 @@ describe('the conformance checks catch broken providers', () => {
       'error 2 (PIN_INCORRECT) has no details.source (exact, flags or unknown)',
     ]);
     expect(driverErrorProblems([])).toEqual(['the driver error hook produced no errors to check']);
+  });
+
+  it('a provider that takes a code from free text over a vouched one', () => {
+    // Reads OU as if the CA vouched for it, ahead of the GM/T 0015 extensions.
+    const naive = createProfileProvider({
+      info: { id: 'naive', names: { 'zh-CN': '天真CA', en: 'Naive CA' }, aliases: [], support: [{ label: '客服', phone: '400-000-0000' }] },
+      recognition: { issuer: [{ attribute: 'CN', equals: 'Naive CA', basis: 'assumed' }] },
+      identity: [{ name: 'OU as a code', find: (c) => c.subject.getAll('OU').map((v) => ({ field: 'uscc' as const, value: v, source: 'subject:OU' })) }, gmt0015Strategy()],
+    });
+    const problems = freeTextCertificates().flatMap((c) => freeTextProblems(naive, c, PLANTED_USCC));
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+    expect(problems[0]).toContain('took the USCC from free text (subject:OU)');
+    const careful = createProfileProvider({ ...naiveProfile(), identity: [gmt0015Strategy(), subjectNameStrategy()] });
+    expect(freeTextCertificates().flatMap((c) => freeTextProblems(careful, c, PLANTED_USCC))).toEqual([]);
   });
 
   it('brings its own neutral, look-alike and mutant certificates', () => {

@@ -102,6 +102,31 @@ export function neutralCertificates(): readonly NamedCertificate[] {
   return neutral;
 }
 
+/** A company-B USCC that free text in {@link freeTextCertificates} plants beside company A's vouched codes. */
+export const PLANTED_USCC = '91110108551385082Q';
+
+let planted: readonly NamedCertificate[] | undefined;
+
+/**
+ * Certificates whose vouched places name company A (or a person) while a free-text DN attribute
+ * (`OU`, `SERIALNUMBER`) holds company B's USCC ({@link PLANTED_USCC}): no provider may give B.
+ */
+export function freeTextCertificates(): readonly NamedCertificate[] {
+  if (planted !== undefined) return planted;
+  const ca = createTestCa({ subject: NEUTRAL_CA, key: cachedTestKey('ec', 'conformance-neutral-ca') });
+  const ec = cachedTestKey('ec', 'conformance-neutral-leaf');
+  const leaf = (name: string, subject: TestName, extensions: Parameters<typeof utf8Extension>[]): NamedCertificate => ({
+    name,
+    certificate: issueCertificate({ subject, issuer: ca, key: ec, extensions: extensions.map((e) => utf8Extension(...e)) }).certificate,
+  });
+  planted = Object.freeze([
+    leaf('company A (organisation code in 1.2.156.10260.4.1.4) with company B in OU', `CN=张三, OU=${PLANTED_USCC}, O=某某科技有限公司, C=CN`, [['1.2.156.10260.4.1.4', ORG_CODE]]),
+    leaf('company A (USCC in 1.2.156.10260.4.4) with company B in serialNumber', `CN=张三, SERIALNUMBER=${PLANTED_USCC}, O=厦门帝网信息科技有限公司, C=CN`, [['1.2.156.10260.4.4', USCC]]),
+    leaf('a personal certificate (1.2.156.10260.4.1.1) with company B in OU', `CN=张三, OU=${PLANTED_USCC}, C=CN`, [['1.2.156.10260.4.1.1', PERSONAL_ID]]),
+  ]);
+  return planted;
+}
+
 /** Extensions whose values the certificate parser itself decodes strictly; the look-alikes leave them alone. */
 function isStandardExtension(oid: string): boolean {
   return oid.startsWith('2.5.29.') || oid.startsWith('1.3.6.1.5.5.7.1.');

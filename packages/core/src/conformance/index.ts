@@ -19,6 +19,7 @@ export {
   definitionProblems,
   driverErrorProblems,
   foreignRecognitionProblems,
+  freeTextProblems,
   identityProblems,
   identityShapeProblems,
   infoProblems,
@@ -31,6 +32,8 @@ export {
   type SignatureSample,
 } from './checks';
 export {
+  PLANTED_USCC,
+  freeTextCertificates,
   lookAlikeCertificates,
   mutantCertificates,
   neutralCertificates,

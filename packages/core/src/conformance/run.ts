@@ -8,6 +8,7 @@ import {
   definitionProblems,
   driverErrorProblems,
   foreignRecognitionProblems,
+  freeTextProblems,
   identityProblems,
   infoProblems,
   ownRecognitionProblems,
@@ -19,6 +20,8 @@ import {
   type SignatureSample,
 } from './checks';
 import {
+  PLANTED_USCC,
+  freeTextCertificates,
   lookAlikeCertificates,
   mutantCertificates,
   neutralCertificates,
@@ -150,6 +153,9 @@ export function runProviderConformance(provider: CaProvider, fixtures: Conforman
           const fixture = own()[i];
           expect(fixture && identityProblems(provider, fixture, fixture.identity)).toEqual([]);
         });
+      });
+      it('never takes a code from free text (OU, serialNumber) over what the CA vouched for', () => {
+        expect(freeTextCertificates().flatMap((c) => freeTextProblems(provider, c, PLANTED_USCC))).toEqual([]);
       });
     });
 
