@@ -63,8 +63,9 @@ export interface Binding {
   /** Where uniqueness applies, e.g. a province or city code; `'default'` when the platform has one scope. */
   readonly scope: string;
   /**
-   * The certificate's stable identity, unique within the scope: provider id plus the vendor's unique
-   * id or the entity's USCC, never the serial number alone (a renewed certificate keeps its identity).
+   * The certificate's stable identity, unique within the scope: provider, issuing CA, company and
+   * holder (a vouched ID number, else the public key), as `deriveIdentityKey` builds it. Never the
+   * serial number (a certificate renewed for the same holder keeps its identity) and never a name.
    */
   readonly identityKey: string;
   /** The CA provider that issued the certificate. */

@@ -1,6 +1,6 @@
 /**
  * BJCA's key client (BJCA证书应用环境 / 证书助手) as a token driver: the XTX WebSocket protocol the
- * client serves on loopback (DOMAIN.md §6, field: from BJCA's own page scripts, xtxasyn.js).
+ * client serves on loopback (field: from BJCA's own page scripts, xtxasyn.js).
  *
  * - URL `ws://127.0.0.1:21051/xtxapp/`, or `wss://127.0.0.1:21061/xtxapp/` for an https page;
  * - request `{ call_cmd_id, xtx_func_name, param: [...], URL, token? }`, reply `{ call_cmd_id,
@@ -11,7 +11,7 @@
  * - after a failed `SOF_Login`, `SOF_GetPinRetryCount` gives the tries left (0: locked, "contact BJCA
  *   to unlock");
  * - key insertion and removal arrive as a message whose `call_cmd_id` is `onUsbkeyChange`;
- * - `SOF_SignData(certId, text)` signs the ASCII bytes of the text (DOMAIN.md §5) and returns base64
+ * - `SOF_SignData(certId, text)` signs the ASCII bytes of the text (verified on a real BJCA signature) and returns base64
  *   (DER for SM2 keys); PINs are 6 to 16 characters.
  */
 import {
@@ -24,7 +24,7 @@ import {
   type WebSocketConstructor,
 } from '@yizheng/core/client';
 
-/** The client's name in `CLIENT_NOT_RUNNING`, as BJCA's manual names it (seed 001). */
+/** The client's name in `CLIENT_NOT_RUNNING`, as BJCA's user manual names it. */
 export const BJCA_CLIENT_NAME = 'BJCA证书应用环境';
 
 /** The XTX service's loopback URLs, for http and https pages. */
