@@ -6,13 +6,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../test-utils/errors';
 import { bindCertificate } from '../binding/index';
-import { deriveLegacyIdentityKey } from '../binding/identity-key';
 import { isYizhengError, type YizhengError } from '../errors/index';
 import { createGenericProvider, defineProviderInfo, extractIdentityWith, gmt0015Strategy, subjectNameStrategy, type CaProvider } from '../providers/index';
 import { createMemoryStores, createSqliteStores, type Stores } from '../stores/index';
 import { createTestCa, issueCertificate, utf8Extension, type TestCertificate } from '../testing/index';
 import { createTrustStore } from '../trust/index';
-import { certificateFacts, verifyLogin } from './verify-login';
+import { checkLegacyBindingMoves } from './legacy-scenario';
+import { verifyLogin } from './verify-login';
 import { createCertificateTrust } from './trust';
 import { DAY, ORIGIN, OTHER_USCC, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken } from './test-support';
 
@@ -188,40 +188,7 @@ describe('bindings stored under the 0.x key', () => {
   ];
   for (const [name, open] of cases) {
     it(`move to the current key on the first login with the exact bound certificate, and only then (${name})`, async () => {
-      const ca = makeCa();
-      const clock = fakeClock();
-      const context = { ...makeContext([ca], clock.now), stores: open(clock.now) };
-      const now = clock.now().getTime();
-      const holder = issueEnterpriseCertificate(ca, { cn: '张伟', notBefore: new Date(now - 30 * DAY) });
-      const identity = createGenericProvider().extractIdentity(holder.certificate);
-      const legacyKey = deriveLegacyIdentityKey('generic', identity, holder.certificate);
-      expect(legacyKey).toBe(`generic|uscc:${USCC}|cn:张伟`);
-      const stored = await context.stores.bindings.insert({
-        identityKey: legacyKey ?? '',
-        providerId: 'generic',
-        accountId: 'acct-zhangwei',
-        organizationId: 'org-1',
-        enterpriseCode: USCC,
-        entityName: '厦门帝网信息科技有限公司',
-        certificate: certificateFacts(holder.certificate),
-        boundBy: 'acct-zhangwei',
-      });
-      // A colleague with the same legacy key: not moved, not logged in, told to bind.
-      const colleague = issueEnterpriseCertificate(ca, { cn: '张伟', notBefore: new Date(now - DAY) });
-      const err = await failure(login(colleague, context));
-      expect([err.code, err.details['reason']]).toEqual(['NOT_BOUND', 'renewed-with-new-key']);
-      expect((await context.stores.bindings.findById(stored.id))?.identityKey).toBe(legacyKey);
-      // Binding the same certificate again is refused while the old binding holds it.
-      expect(await codeOf(bind(holder, context, 'acct-other'))).toBe('ALREADY_BOUND');
-      // The holder's own certificate moves the binding and logs in.
-      const result = await login(holder, context);
-      expect(result.binding.id).toBe(stored.id);
-      expect(result.binding.identityKey).toMatch(/^v2\|generic\|ca:[0-9a-f]{32}\|org:556207664\|key:[0-9a-f]{32}$/);
-      expect((await context.stores.bindings.findById(stored.id))?.identityKey).toBe(result.binding.identityKey);
-      const events = await context.stores.audit.list({ bindingId: stored.id, limit: 10 });
-      expect(events.items.map((e) => e.type)).toEqual(['login', 'rekey']);
-      expect((await login(holder, context)).binding.id).toBe(stored.id);
-      await context.stores.close();
+      await checkLegacyBindingMoves((clock) => open(clock));
     });
   }
 });

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test-utils/vectors';
 import { isYizhengError } from '../errors/index';
+import { checkLegacyBindingMoves } from '../login/legacy-scenario';
 import { sameIdentityBinding, describeStoreContract } from './contract';
 import { createPostgresStores } from './postgres';
 import type { StoreOptions, Stores } from './types';
@@ -63,6 +64,12 @@ async function freshStores(options: StoreOptions): Promise<Stores> {
 }
 
 if (enabled) describeStoreContract('postgres', freshStores);
+
+describe.skipIf(!enabled)('postgres: bindings stored under the 0.x identity key', () => {
+  it('move to the current key on the first login with the exact bound certificate, and only then', async () => {
+    await checkLegacyBindingMoves((clock) => freshStores({ clock }));
+  });
+});
 
 const binding = (accountId: string) => sameIdentityBinding('huixin', accountId);
 
