@@ -53,8 +53,10 @@ describe('CFCA provider', () => {
     expect(parseCfcaCommonName('051@kaifazhe@Z556207664@76')).toMatchObject({ name: 'kaifazhe', id: 'Z556207664', order: 'name-first', sequence: '76' });
     expect(parseCfcaCommonName('CFCA@张三@011010519491231002X@1')).toMatchObject({ name: '张三', id: '011010519491231002X', order: 'name-first' });
     expect(parseCfcaCommonName('051@张三@Z1234567890')).toEqual({ prefix: '051', name: '张三', id: 'Z1234567890', order: 'name-first' });
-    // A checked code wins over a part that only looks like an id.
-    expect(parseCfcaCommonName('041@XACBANK01@N91350200556207664B@1')).toMatchObject({ name: 'XACBANK01', id: 'N91350200556207664B', order: 'name-first' });
+    // The name part is the applicant's text: when it reads as an id or a code, which part is the id is unclear: refused.
+    for (const cn of ['041@XACBANK01@N91350200556207664B@1', 'CFCA@N91350200556207664B@PE1234567@1', 'CFCA@011010519491231002X@PE1234567@1', 'CFCA@N91350200556207664B@公司@556207664']) {
+      expect(parseCfcaCommonName(cn), cn).toBeUndefined();
+    }
     for (const cn of [
       undefined,
       '张三',

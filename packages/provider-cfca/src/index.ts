@@ -155,7 +155,11 @@ export function parseCfcaCommonName(cn: string | undefined): CfcaCommonName | un
     if (!NAME_LIKE.test(order === 'id-first' ? third : second)) return undefined;
   }
   const [id, name] = order === 'id-first' ? [second, third] : [third, second];
-  if (name === '') return undefined;
+  // The name part is the applicant's text: it must read as a name (Han or lower-case letters), never
+  // as an id or a code, or an applicant could choose which part is taken as the vouched id.
+  if (name === '' || !NAME_LIKE.test(name) || looksLikeId(name) || cfcaIdCode(name) !== undefined) return undefined;
+  // Nor may the sequence be a code (an all-digit organisation code there would hide which part is the id).
+  if (sequence !== undefined && bareCode(sequence) !== undefined) return undefined;
   return { prefix, name, id: id.toUpperCase(), order, ...(sequence !== undefined && { sequence }) };
 }
 

@@ -14,8 +14,9 @@ export interface IdentityKeyParts {
   /** The provider id. */
   readonly providerId: string;
   /**
-   * The issuing CA: a digest of the issuer name and the authority key identifier. Two CAs never
-   * share it, whatever their certificates' subjects say.
+   * The issuing CA: a digest of the issuer name and the authority key identifier. Two CAs with
+   * different names or keys never share it, whatever their certificates' subjects say (a trusted CA
+   * that copies another CA's name and key identifier is a trust failure, outside what a key can fix).
    */
   readonly issuingCa: string;
   /**
@@ -117,6 +118,9 @@ export function deriveLegacyIdentityKey(providerId: string, identity: ProviderId
             : undefined;
   if (entity === undefined) return undefined;
   const holder = (certificate.subject.commonName ?? '').normalize('NFC').trim();
+  // 0.x stored only keys a store accepts: none with control characters or beyond the key length limit.
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(holder) || holder.length > 1024) return undefined;
   const names = [identity.entityName, certificate.subject.organization].map((n) => n?.normalize('NFC').trim());
   if (holder === '' || names.includes(holder)) return `${providerId}|${entity}|cert:${certificate.sha256}`;
   return `${providerId}|${entity}|cn:${holder}`;

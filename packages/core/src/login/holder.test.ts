@@ -6,8 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../test-utils/errors';
 import { bindCertificate } from '../binding/index';
+import { deriveLegacyIdentityKey } from '../binding/identity-key';
 import { isYizhengError, type YizhengError } from '../errors/index';
-import { createGenericProvider, defineProviderInfo, extractIdentityWith, gmt0015Strategy, subjectNameStrategy, type CaProvider } from '../providers/index';
+import { createGenericProvider, defineProviderInfo, extensionStrategy, extractIdentityWith, gmt0015Strategy, subjectNameStrategy, type CaProvider } from '../providers/index';
 import { createMemoryStores, createSqliteStores, type Stores } from '../stores/index';
 import { createTestCa, issueCertificate, utf8Extension, type TestCertificate } from '../testing/index';
 import { createTrustStore } from '../trust/index';
@@ -150,6 +151,38 @@ describe('attack 3: free text against what the CA vouched for', () => {
     expect(err.code).toBe('ENTERPRISE_CODE_CONFLICT');
     expect(err.message).toContain(OTHER_USCC);
     expect(err.localizedRemedy('zh-CN')).toContain('CA');
+  });
+});
+
+describe('what the errors reveal', () => {
+  it('masks ID numbers in a conflict, and says "replaced" only for a company the CA vouched for', async () => {
+    const ca = makeCa();
+    // A CA that writes the holder's ID number in its own extension as well as in GM/T 0015's.
+    const twoPlaces: CaProvider = {
+      info: defineProviderInfo({ id: 'idca', names: { 'zh-CN': '身份CA', en: 'ID CA' }, aliases: [], support: [{ label: '客服', phone: '400-000-0000' }] }),
+      recognize: () => ({ confidence: 1, evidence: ['test'] }),
+      extractIdentity: (c) => extractIdentityWith(c, [extensionStrategy('1.2.3.1', { as: 'personalId' }), gmt0015Strategy(), subjectNameStrategy()]),
+    };
+    const idContext = makeContext([ca], fakeClock().now, { providers: [twoPlaces] });
+    const two = issueEnterpriseCertificate(ca, { extensions: [personalIdExtension(PERSONAL_ID), utf8Extension('1.2.3.1', OTHER_ID)] });
+    const err = await failure(login(two, idContext));
+    expect(err.code).toBe('ENTERPRISE_CODE_CONFLICT');
+    expect(JSON.stringify(err.toJSON())).not.toContain(PERSONAL_ID);
+    expect(err.message).toContain('110***********002X');
+    const context = makeContext([ca], fakeClock().now);
+    // A company named only in free text (OU) is the holder's choice: no hint that it is bound.
+    const ouOnly = (cn: string) => issueCertificate({ subject: `CN=${cn}, OU=${USCC}, O=某公司, C=CN`, issuer: ca });
+    await bind(ouOnly('甲'), context, 'acct-ou');
+    const probe = await failure(login(ouOnly('乙'), context));
+    expect([probe.code, probe.details['reason']]).toEqual(['NOT_BOUND', undefined]);
+  });
+
+  it('derives no 0.x key a store could not have held (control characters, overlong names)', () => {
+    const ca = makeCa();
+    const nul = issueEnterpriseCertificate(ca, { cn: '张\u0000伟' });
+    const identity = createGenericProvider().extractIdentity(nul.certificate);
+    expect(deriveLegacyIdentityKey('generic', identity, nul.certificate)).toBeUndefined();
+    expect(deriveLegacyIdentityKey('generic', identity, issueEnterpriseCertificate(ca, { cn: '张伟' }).certificate)).toBe(`generic|uscc:${USCC}|cn:张伟`);
   });
 });
 

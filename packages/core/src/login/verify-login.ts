@@ -125,7 +125,10 @@ export async function verifyLogin(token: unknown, request: TokenRequest, context
     otherHolder = legacy.other;
   }
   if (!binding) {
-    const replaced = otherHolder || (verified.companyPrefix !== undefined && (await companyIsBound(verified.companyPrefix, context)));
+    // Only a company the CA vouched for may say "replaced": with a code from free text the holder
+    // chose the company, and the answer would tell whether any company of their choice is bound.
+    const vouched = !['uscc', 'orgCode', 'registrationNumber'].some((f) => identity.freeText?.includes(f));
+    const replaced = vouched && (otherHolder || (verified.companyPrefix !== undefined && (await companyIsBound(verified.companyPrefix, context))));
     // What the page needs to offer binding: who the certificate is, not which accounts exist.
     throw new YizhengError('NOT_BOUND', {
       provider: providerId,

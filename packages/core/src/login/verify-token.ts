@@ -6,7 +6,8 @@ import { oidName, parseCertificate, type Certificate } from '../cert/index';
 import { assertSignature } from '../crypto/index';
 import { YizhengError } from '../errors/index';
 import { assessExpiry, describeExpiry, type ExpiryAssessment } from '../expiry/index';
-import type { CaProvider, ProviderIdentity, ProviderMatch } from '../providers/index';
+import { maskPersonalId } from '../identity/index';
+import type { CaProvider, IdentityConflict, ProviderIdentity, ProviderMatch } from '../providers/index';
 import { pathError } from '../trust/failure';
 import type { ChallengePurpose, PendingChallenge } from '../stores/index';
 import { consumeChallenge, formatChallengeText } from './challenge';
@@ -77,9 +78,11 @@ function assertNoConflict(identity: ProviderIdentity, provider: CaProvider): voi
   const conflicts = identity.conflicts;
   if (conflicts === undefined || conflicts.length === 0) return;
   const hotline = provider.info.support.map((s) => s.phone).filter((p) => p.trim() !== '');
+  // ID numbers are personal data: the error (and every log it reaches) shows them masked.
+  const shown = (c: IdentityConflict): string[] => (c.field === 'personalId' ? c.values.map(maskPersonalId) : [...c.values]);
   throw new YizhengError('ENTERPRISE_CODE_CONFLICT', {
     provider: provider.info.id,
-    codes: conflicts.map((c) => c.values.join(' / ')).join('; '),
+    codes: conflicts.map((c) => shown(c).join(' / ')).join('; '),
     sources: [...new Set(conflicts.flatMap((c) => c.sources))].join(', '),
     fields: conflicts.map((c) => c.field),
     caName: provider.info.names['zh-CN'],
