@@ -33,17 +33,32 @@ export interface RevocationOptions {
   readonly providers?: Readonly<Record<string, RevocationPolicy>> | undefined;
   /** Sources in order; default `['ocsp', 'crl']` (OCSP first, the CRL when OCSP gives no answer). */
   readonly methods?: readonly RevocationMethod[] | undefined;
-  /** The fetch function; default the global `fetch`. Only `http:` and `https:` URLs are fetched. */
+  /**
+   * The fetch function; default the global `fetch`. Only `http:` and `https:` URLs are fetched
+   * (`ldap:` and other distribution points are skipped). Redirects are followed by Yizheng, not by
+   * `fetch` (it is called with `redirect: 'manual'`): at most 3, each to the same scheme as the URL
+   * it answers (no `https:` to `http:` downgrade, no `http:` to `https:` either, nothing else); an
+   * OCSP POST is re-sent only on 307 / 308. The media type of an answer is not checked (many CAs
+   * serve CRLs as `application/octet-stream`, `application/x-pkcs7-crl` or `text/plain`): the
+   * body must parse as DER and carry a valid signature, and a reason names the type when it does
+   * not parse.
+   */
   readonly fetch?: FetchFunction | undefined;
   /** CRLs supplied directly (DER bytes or PEM `X509 CRL` text), used before any download. */
   readonly crls?: ReadonlyArray<Uint8Array | string> | undefined;
   /** Check the intermediate CA certificates too (default true); the anchor is never checked. */
   readonly checkIntermediates?: boolean | undefined;
-  /** Per-request timeout in milliseconds; default 5000. */
+  /**
+   * Time allowed for each download in milliseconds, redirects and body included; default 5000.
+   * Enforced even when the fetch function ignores the abort signal it is given.
+   */
   readonly timeoutMs?: number | undefined;
-  /** Largest CRL downloaded, in bytes; default 32 MiB. */
+  /**
+   * Largest CRL downloaded, in bytes; default 32 MiB. A larger declared Content-Length is refused
+   * before the body is read, and the body is counted as it streams in (reading stops at the limit).
+   */
   readonly maxCrlBytes?: number | undefined;
-  /** Largest OCSP response, in bytes; default 64 KiB. */
+  /** Largest OCSP response, in bytes (enforced as for `maxCrlBytes`); default 64 KiB. */
   readonly maxOcspBytes?: number | undefined;
   /** Clock skew tolerated on thisUpdate / nextUpdate, in milliseconds; default 5 minutes. */
   readonly clockSkewMs?: number | undefined;
@@ -192,25 +207,74 @@ function settingsOf(o: RevocationOptions): Settings {
   };
 }
 
-/** Reads a response body up to `limit` bytes. */
-async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+/** Settles as `promise` does, or rejects when `signal` aborts first (whatever `promise` does then). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
+
+/** Lets go of a body not read (the connection is released rather than left to the GC). */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
+}
+
+/** Reads a response body up to `limit` bytes, counting as it streams in; gives up when `signal` aborts. */
+async function readBody(response: Response, limit: number, signal: AbortSignal): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new Error(`response larger than ${limit} bytes`);
+  if (Number.isFinite(declared) && declared > limit) {
+    discard(response);
+    throw new Error(`response larger than ${limit} bytes`);
+  }
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel();
-      throw new Error(`response larger than ${limit} bytes`);
+  try {
+    for (;;) {
+      const { done, value } = await abortable(reader.read(), signal);
+      if (done) break;
+      total += value.length;
+      if (total > limit) throw new Error(`response larger than ${limit} bytes`);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (e) {
+    reader.cancel().catch(() => undefined);
+    throw e;
   }
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Most redirects followed for one download. */
+const MAX_REDIRECTS = 3;
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/** A downloaded body and its media type (lowercase, without parameters; empty when not given). */
+interface Downloaded {
+  readonly body: Uint8Array;
+  readonly type: string;
+}
+
+/** Parses a downloaded body; when it does not parse and came with another media type, the reason says which. */
+function parseDownloaded<T>(d: Downloaded, expectedType: string, parse: (der: Uint8Array) => T): T {
+  try {
+    return parse(d.body);
+  } catch (e) {
+    if (d.type === '' || d.type === expectedType) throw e;
+    throw new Error(`${e instanceof Error ? e.message : String(e)} (served as ${d.type})`);
+  }
 }
 
 const httpUrl = (u: string): boolean => /^https?:\/\//i.test(u);
@@ -305,11 +369,39 @@ export function createRevocationChecker(options: RevocationOptions = {}): Revoca
     return p;
   };
 
-  const download = async (url: string, init: RequestInit, limit: number): Promise<Uint8Array> => {
-    if (s.fetch === undefined) throw new Error('no fetch function available');
-    const response = await s.fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(s.timeoutMs) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return readBody(response, limit);
+  const download = async (url: string, init: RequestInit, limit: number): Promise<Downloaded> => {
+    const fetchFn = s.fetch;
+    if (fetchFn === undefined) throw new Error('no fetch function available');
+    const signal = AbortSignal.timeout(s.timeoutMs);
+    try {
+      let current = new URL(url);
+      for (let redirects = 0; ; redirects++) {
+        const response = await abortable(fetchFn(current.href, { ...init, redirect: 'manual', signal }), signal);
+        if (response.type === 'opaqueredirect') throw new Error('redirect not followed (its target is hidden from this fetch)');
+        if (REDIRECTS.has(response.status)) {
+          discard(response);
+          const location = response.headers.get('location');
+          if (location === null) throw new Error(`HTTP ${response.status} without a Location`);
+          if (redirects >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+          const next = new URL(location, current);
+          if (next.protocol !== current.protocol) throw new Error(`redirect from ${current.protocol} to ${next.protocol} refused`);
+          if (init.method !== 'GET' && response.status !== 307 && response.status !== 308) {
+            throw new Error(`HTTP ${response.status} redirect of a ${init.method ?? 'request'} not followed`);
+          }
+          current = next;
+          continue;
+        }
+        if (!response.ok) {
+          discard(response);
+          throw new Error(`HTTP ${response.status}`);
+        }
+        const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        return { body: await readBody(response, limit, signal), type };
+      }
+    } catch (e) {
+      if (signal.aborted) throw new Error(`timeout: no answer within ${s.timeoutMs} ms`);
+      throw e;
+    }
   };
 
   async function viaOcsp(cert: Certificate, issuer: Certificate, at: Date, reasons: string[]): Promise<Answer | undefined> {
@@ -330,8 +422,8 @@ export function createRevocationChecker(options: RevocationOptions = {}): Revoca
       try {
         const nonce = s.nonce === 'off' ? undefined : newNonce();
         const body = buildOcspRequest(id, nonce);
-        const der = await download(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' }, body }, s.maxOcspBytes);
-        const outcome = evaluateOcspResponse(parseOcspResponse(der), cert, issuer, {
+        const answer = await download(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' }, body }, s.maxOcspBytes);
+        const outcome = evaluateOcspResponse(parseDownloaded(answer, 'application/ocsp-response', parseOcspResponse), cert, issuer, {
           at,
           nonce,
           requireNonce: s.nonce === 'require',
@@ -388,7 +480,7 @@ export function createRevocationChecker(options: RevocationOptions = {}): Revoca
         if (hit !== undefined && hit.issuer.equals(issuer.subject) && usable(hit) === undefined) return fromCrl(hit, cert, url, true);
       }
       try {
-        const crl = await share(`crl:${url}`, async () => parseCrl(await download(url, { method: 'GET' }, s.maxCrlBytes)));
+        const crl = await share(`crl:${url}`, async () => parseDownloaded(await download(url, { method: 'GET' }, s.maxCrlBytes), 'application/pkix-crl', parseCrl));
         const problem = usable(crl);
         if (problem !== undefined) {
           reasons.push(`CRL ${url}: ${problem}`);
