@@ -9,6 +9,7 @@ import type { YizhengContext } from '../login/context';
 import { certificateFacts, findBinding } from '../login/verify-login';
 import { verifyToken, type TokenRequest } from '../login/verify-token';
 import type { Binding } from '../stores/index';
+import { checkId, checkText } from '../stores/validate';
 import { enterpriseCodeOf } from './identity-key';
 import { maskAccountId } from './mask';
 
@@ -57,6 +58,28 @@ export function assertMayActFor(actor: Actor, target: { readonly accountId: stri
   }
 }
 
+/**
+ * The request's own texts, checked before the challenge is consumed: a value no store can hold (NUL,
+ * an unpaired UTF-16 surrogate, an empty or over-long id) fails with `INVALID_ARGUMENT` here, the
+ * same on every store, instead of burning the challenge and failing in the store (on PostgreSQL as a
+ * raw driver error). Texts read from the certificate are not the request's: they reach the store as
+ * RFC 4514 strings (`\00` for a NUL) or cleaned by the provider's strategies.
+ */
+function checkRequestTexts(request: BindRequest): void {
+  if (typeof request !== 'object' || request === null) throw new YizhengError('INVALID_ARGUMENT', { reason: 'bindCertificate takes a request object' });
+  const { actor, target } = request;
+  if (typeof actor !== 'object' || actor === null) throw new YizhengError('INVALID_ARGUMENT', { reason: 'actor must be an object' });
+  if (typeof target !== 'object' || target === null) throw new YizhengError('INVALID_ARGUMENT', { reason: 'target must be an object' });
+  checkId(actor.accountId, 'actor.accountId');
+  checkId(target.accountId, 'target.accountId');
+  checkId(target.organizationId, 'target.organizationId');
+  if (request.keyId !== undefined) checkText(request.keyId, 'keyId');
+  if (request.permissions !== undefined) {
+    if (!Array.isArray(request.permissions)) throw new YizhengError('INVALID_ARGUMENT', { reason: 'permissions must be an array of strings' });
+    for (const p of request.permissions) checkId(p, 'a permission');
+  }
+}
+
 function alreadyBound(binding: Binding): YizhengError {
   return new YizhengError('ALREADY_BOUND', {
     accountId: maskAccountId(binding.accountId),
@@ -72,9 +95,12 @@ function alreadyBound(binding: Binding): YizhengError {
  * @throws {YizhengError} `BIND_FORBIDDEN` (an employee binding for someone else, or an admin of
  *   another organisation), any code of {@link verifyToken}'s checks, `ENTERPRISE_CODE_MISMATCH` (with
  *   both codes, their kinds and the CA's hotline), `ENTERPRISE_CODE_UNDECIDED`, `CODE_INVALID`,
- *   `ALREADY_BOUND` (naming the masked account that holds it).
+ *   `ALREADY_BOUND` (naming the masked account that holds it); `INVALID_ARGUMENT`, before the
+ *   challenge is consumed, for a request text no store can hold (`keyId`, permissions, account and
+ *   organisation ids with NUL or an unpaired surrogate, empty or over 4096 characters).
  */
 export async function bindCertificate(request: BindRequest, context: YizhengContext): Promise<Binding> {
+  checkRequestTexts(request);
   // Permission first: an actor who may not act for the target learns nothing about the certificate.
   assertMayActFor(request.actor, request.target);
   const grants = request.isAdmin === true || (request.permissions?.length ?? 0) > 0;

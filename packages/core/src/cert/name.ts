@@ -1,8 +1,20 @@
 /**
  * X.501 distinguished names: decoding from DER, lookup by OID or short name, and RFC 4514 strings.
  */
-import { DerError, Tag, type DerReader } from '../asn1/der';
-import { checkOid, checkString, decodeOid, decodeString, isStringTag, toHex } from '../asn1/decode';
+import { DerError, Tag, walkDer, type DerReader, type Tlv } from '../asn1/der';
+import {
+  checkBitString,
+  checkInteger,
+  checkNull,
+  checkOid,
+  checkString,
+  decodeBoolean,
+  decodeOid,
+  decodeString,
+  decodeTime,
+  isStringTag,
+  toHex,
+} from '../asn1/decode';
 import { OID_NAMES } from '../asn1/oids';
 
 /** One attribute of a distinguished name, e.g. `{ oid: '2.5.4.3', shortName: 'CN', value: '张三' }`. */
@@ -13,7 +25,8 @@ export interface NameAttribute {
   readonly shortName?: string | undefined;
   /**
    * The value as text for the ASN.1 string types (UTF8String, PrintableString, BMPString…);
-   * for any other type, `#` followed by the hex of its DER encoding, as RFC 4514 writes it.
+   * for the two other types a name may hold (BIT STRING, e.g. x500UniqueIdentifier, and SEQUENCE,
+   * e.g. postalAddress), `#` followed by the hex of its DER encoding, as RFC 4514 writes it.
    */
   readonly value: string;
   /** The DER tag of the value, e.g. 0x0c UTF8String, 0x13 PrintableString, 0x1e BMPString. */
@@ -228,11 +241,86 @@ export class DistinguishedName {
 }
 
 /**
+ * A character string inside a name: valid for its type, and a BMPString without surrogates. UCS-2
+ * (what X.680 says a BMPString holds) has none; the generic decoder reads well-formed pairs, as some
+ * Windows software writes them elsewhere, but OpenSSL (and so Node) refuse a name holding one, and
+ * no CA in the shared vectors uses them.
+ */
+function checkNameString(b: Uint8Array, tag: number, start: number, end: number): void {
+  checkString(b, tag, start, end);
+  if (tag !== Tag.BMPString) return;
+  for (let i = start; i < end; i += 2) {
+    const hi = b[i] ?? 0;
+    if (hi >= 0xd8 && hi <= 0xdf) throw new DerError('surrogate in a BMPString name value (UCS-2 has none)', i);
+  }
+}
+
+/** The content of one primitive universal TLV inside a structured name value, by the DER rules of its type. */
+function checkPrimitive(b: Uint8Array, t: Tlv): void {
+  const { tag, contentStart: s, end: e } = t;
+  if (isStringTag(tag)) return checkNameString(b, tag, s, e);
+  switch (tag) {
+    case Tag.BOOLEAN:
+      decodeBoolean(b, s, e);
+      return;
+    case Tag.INTEGER:
+    case Tag.ENUMERATED:
+      return checkInteger(b, s, e);
+    case Tag.BIT_STRING:
+      checkBitString(b, s, e);
+      return;
+    case Tag.OCTET_STRING:
+      return;
+    case Tag.NULL:
+      return checkNull(s, e);
+    case Tag.OID:
+      return checkOid(b, s, e);
+    case Tag.UTCTime:
+    case Tag.GeneralizedTime:
+      decodeTime(b, tag, s, e);
+      return;
+    default:
+      throw new DerError(`unsupported universal type ${tag} inside a name attribute value`, t.start);
+  }
+}
+
+/**
+ * Checks a name attribute value that is not a character string. Only the two types real names use are
+ * allowed, both strictly: BIT STRING (x500UniqueIdentifier, RFC 4519 §2.40) with DER padding, and
+ * SEQUENCE (postalAddress and the other structured X.520 types) whose content is well-formed DER
+ * all the way down, every primitive universal value valid for its type. Anything else (UTCTime,
+ * NULL, OCTET STRING, INTEGER, a SET, a context tag, the string types Yizheng does not decode) is
+ * refused: OpenSSL refuses those too, and a value nothing can read is a value nobody can check.
+ */
+function checkStructuredValue(b: Uint8Array, tag: number, start: number, contentStart: number, end: number): void {
+  if (tag === Tag.BIT_STRING) {
+    checkBitString(b, contentStart, end);
+    return;
+  }
+  if (tag !== Tag.SEQUENCE) {
+    throw new DerError(`name attribute value must be a character string, a BIT STRING or a SEQUENCE, not tag 0x${tag.toString(16)}`, start);
+  }
+  walkDer(
+    b,
+    (t) => {
+      if (t.tagClass !== 0) return;
+      if (!t.constructed) checkPrimitive(b, t);
+      else if (t.tag !== Tag.SEQUENCE && t.tag !== Tag.SET) throw new DerError(`unsupported constructed type ${t.tagNumber} inside a name attribute value`, t.start);
+    },
+    {},
+    start,
+    end,
+  );
+}
+
+/**
  * Reads the Name whose SEQUENCE is the reader's current TLV (RFC 5280 §4.1.2.4) and returns it when
  * `build` is true (validation only otherwise). Strictness: each RDN is a non-empty SET of
- * SEQUENCE { OID, value }; string values must be valid for their type; the DER sort order of
- * multi-valued RDN SETs is not checked (some CAs get it wrong and it is harmless). An empty name is
- * accepted here (path validation decides whether an empty issuer is acceptable).
+ * SEQUENCE { OID, value }; string values must be valid for their type (a BMPString without
+ * surrogates); any other value is a BIT STRING or a SEQUENCE checked all the way down (see
+ * checkStructuredValue); the DER sort order of multi-valued RDN SETs is not checked (some CAs get it
+ * wrong and it is harmless). An empty name is accepted here (path validation decides whether an
+ * empty issuer is acceptable).
  */
 export function readName(r: DerReader, build: true): DistinguishedName;
 export function readName(r: DerReader, build: boolean): DistinguishedName | undefined;
@@ -256,11 +344,14 @@ export function readName(r: DerReader, build: boolean): DistinguishedName | unde
       const oidStart = r.contentStart;
       const oidEnd = r.contentEnd;
       r.next();
-      const tag = r.tag;
+      // Typed wide on purpose: TypeScript keeps `r.tag` narrowed by the SEQUENCE check above.
+      const tag: number = r.tag;
       const isString = isStringTag(tag);
+      // When building, decodeString checks strings itself; only the BMPString rule is extra.
+      if (!isString) checkStructuredValue(b, tag, r.start, r.contentStart, r.contentEnd);
+      else if (rdn === undefined || tag === Tag.BMPString) checkNameString(b, tag, r.contentStart, r.contentEnd);
       if (rdn === undefined) {
         checkOid(b, oidStart, oidEnd);
-        if (isString) checkString(b, tag, r.contentStart, r.contentEnd);
       } else {
         const oid = decodeOid(b, oidStart, oidEnd);
         const value = isString

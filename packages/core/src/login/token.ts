@@ -32,6 +32,14 @@ function malformed(reason: string): YizhengError {
   return new YizhengError('TOKEN_MALFORMED', { reason });
 }
 
+/**
+ * Control characters (NUL included) and unpaired UTF-16 surrogates: no provider name holds them, and
+ * a store or a log cannot keep NUL or an unpaired surrogate as text. (The certificate and the
+ * signature need no such check: they must decode as base64 or PEM, or fail as malformed.)
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f]|\p{Surrogate}/u;
+
 function text(value: unknown, field: string, max: number): string {
   if (typeof value !== 'string' || value.length === 0) throw malformed(`${field} must be a non-empty string`);
   if (value.length > max) throw malformed(`${field} exceeds ${max} characters`);
@@ -40,7 +48,9 @@ function text(value: unknown, field: string, max: number): string {
 
 /**
  * Checks a token's size and shape: accepts the posted JSON text or the already-parsed body. Unknown
- * fields are refused (a newer page talking to an older server should fail loudly, not half-work).
+ * fields are refused (a newer page talking to an older server should fail loudly, not half-work), and
+ * so is a provider name with a control character or an unpaired UTF-16 surrogate: a NUL posted there
+ * never reaches an error's details, a log or a store.
  *
  * @throws {YizhengError} `TOKEN_MALFORMED` naming what is wrong.
  */
@@ -63,6 +73,9 @@ export function parseLoginToken(input: unknown): LoginToken {
   const rawFormat = record['signatureFormat'] ?? 'auto';
   if (!FORMATS.includes(rawFormat as SignatureFormat)) throw malformed(`signatureFormat must be one of ${FORMATS.join(', ')}`);
   const provider = record['provider'] === undefined ? undefined : text(record['provider'], 'provider', MAX_PROVIDER_CHARS);
+  if (provider !== undefined && UNPRINTABLE.test(provider)) {
+    throw malformed('provider holds a control character or an unpaired UTF-16 surrogate');
+  }
   return {
     format: CHALLENGE_FORMAT,
     certificate,

@@ -879,6 +879,89 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('texts no store can hold', () => {
+      // NUL: PostgreSQL's text and jsonb refuse it (a raw driver error 22021 / 22P05), SQLite and memory
+      // keep it. An unpaired surrogate has no UTF-8 form: the drivers would store U+FFFD instead. Every
+      // store refuses both with INVALID_ARGUMENT before anything is written, whatever text carries them.
+      const BAD = ['a\0b', '\0', 'x\ud800', '\udc00y', 'z\udc00\ud800'];
+
+      it('refuses them in challenges, bindings and their queries, storing nothing', async () => {
+        const s = await open();
+        for (const bad of BAD) {
+          await rejectsWith(s.challenges.put(challenge({ sessionId: bad })), 'INVALID_ARGUMENT');
+          await rejectsWith(s.challenges.put(challenge({ origin: bad })), 'INVALID_ARGUMENT');
+          await rejectsWith(s.challenges.consume(bad, 'login'), 'INVALID_ARGUMENT');
+          const texts: Partial<NewBinding>[] = [
+            { id: bad }, { scope: bad }, { identityKey: bad }, { providerId: bad }, { accountId: bad }, { organizationId: bad },
+            { enterpriseCode: bad }, { entityName: bad }, { boundBy: bad }, { permissions: ['ok', bad] },
+            { certificate: facts({ keyId: bad }) }, { certificate: facts({ subjectDn: `CN=${bad}` }) },
+            { certificate: facts({ issuerDn: bad }) }, { certificate: facts({ serialNumber: bad }) }, { certificate: facts({ sha256: bad }) },
+          ];
+          for (const over of texts) {
+            const err = await rejectsWith(s.bindings.insert(binding(1, over)), 'INVALID_ARGUMENT');
+            expect(String(err.details['reason']), JSON.stringify(over)).toMatch(/NUL|surrogate/);
+          }
+        }
+        expect(await s.challenges.consume('s1', 'login')).toBeNull();
+        expect(await s.bindings.findByIdentity('default', 'bjca:SF1')).toBeNull();
+        expect(await s.bindings.listByOrganization('org-1')).toEqual([]);
+      });
+
+      it('refuses them in every lookup and update of a stored binding, changing nothing', async () => {
+        const s = await open();
+        const b = await s.bindings.insert(binding(1));
+        for (const bad of BAD) {
+          await rejectsWith(s.bindings.findById(bad), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.findByIdentity(bad, 'bjca:SF1'), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.findByIdentity('default', `bjca:${bad}`), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.findByIdentityPrefix('default', `bjca:${bad}`, 10), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.listByAccount(bad), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.listByOrganization(bad), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.updateCertificateFacts(b.id, facts({ keyId: bad })), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.updateCertificateFacts(b.id, facts(), bad), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.setPermissions(b.id, { isAdmin: true, permissions: [bad] }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.updateIdentityKey(b.id, 'bjca:SF1', `bjca:${bad}`), 'INVALID_ARGUMENT');
+          await rejectsWith(s.bindings.delete(bad), 'INVALID_ARGUMENT');
+          // A forged cursor cannot smuggle one in either.
+          const cursor = Buffer.from(JSON.stringify(['e', T0, bad]), 'utf8').toString('base64url');
+          await rejectsWith(s.bindings.listExpiring({ before: new Date(T0 + 1000 * DAY), limit: 10, cursor }), 'INVALID_ARGUMENT');
+        }
+        expect(await s.bindings.findById(b.id)).toEqual(b);
+      });
+
+      it('refuses them in audit events, their JSON details (keys and values) and queries', async () => {
+        const s = await open();
+        for (const bad of BAD) {
+          await rejectsWith(s.audit.append({ type: `login${bad}`, actorAccountId: 'a' }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: bad }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: 'a', targetAccountId: bad }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: 'a', bindingId: bad }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: 'a', previousSerial: bad }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: 'a', certificate: { serialNumber: bad, sha256: 'ab' } }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: 'a', details: { note: bad } }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: 'a', details: { nested: { list: ['ok', bad] } } }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.append({ type: 'login', actorAccountId: 'a', details: { [bad]: 1 } }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.list({ limit: 10, accountId: bad }), 'INVALID_ARGUMENT');
+          await rejectsWith(s.audit.list({ limit: 10, bindingId: bad }), 'INVALID_ARGUMENT');
+        }
+        expect((await s.audit.list({ limit: 10 })).items).toEqual([]);
+      });
+
+      it('keeps characters beyond the BMP (well-formed surrogate pairs), control characters and U+FFFD as given', async () => {
+        const s = await open();
+        const text = '\u{1F511}\u{20000}\ufffd\u0001\t';
+        const b = await s.bindings.insert(
+          binding(text, { entityName: text, permissions: [text], certificate: facts({ keyId: text, subjectDn: `CN=${text}` }) }),
+        );
+        expect(await s.bindings.findById(b.id)).toEqual(b);
+        expect(b.certificate.keyId).toBe(text);
+        expect(await s.bindings.findByIdentity('default', `bjca:SF${text}`)).toEqual(b);
+        const e = await s.audit.append({ type: 'login', actorAccountId: text, details: { [text]: text } });
+        expect((await s.audit.list({ limit: 10, accountId: text })).items).toEqual([e]);
+        expect(e.details).toEqual({ [text]: text });
+      });
+    });
+
     describe('lifecycle', () => {
       it('migrates idempotently, keeping data', async () => {
         const s = await open();

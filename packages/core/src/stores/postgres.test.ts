@@ -10,7 +10,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test-utils/vectors';
 import { isYizhengError } from '../errors/index';
+import { codeOf, failure } from '../../test-utils/errors';
+import { bindCertificate } from '../binding/index';
 import { checkLegacyBindingMoves } from '../login/legacy-scenario';
+import { ORIGIN, USCC, fakeClock, makeCa, makeContext, signedToken } from '../login/test-support';
+import { verifyLogin } from '../login/verify-login';
+import { defineProviderInfo, type CaProvider } from '../providers/index';
+import { issueCertificate, utf8Extension } from '../testing/index';
 import { sameIdentityBinding, describeStoreContract } from './contract';
 import { createPostgresStores } from './postgres';
 import type { StoreOptions, Stores } from './types';
@@ -68,6 +74,83 @@ if (enabled) describeStoreContract('postgres', freshStores);
 describe.skipIf(!enabled)('postgres: bindings stored under the 0.x identity key', () => {
   it('move to the current key on the first login with the exact bound certificate, and only then', async () => {
     await checkLegacyBindingMoves((clock) => freshStores({ clock }));
+  });
+});
+
+describe.skipIf(!enabled)('postgres: texts from the page and from certificates', () => {
+  it('refuses page texts with NUL or unpaired surrogates before the challenge is consumed', async () => {
+    const ca = makeCa();
+    const clock = fakeClock();
+    const stores = await freshStores({ clock: clock.now });
+    const context = { ...makeContext([ca], clock.now), stores };
+    try {
+      const request = { sessionId: 'session-1', origin: ORIGIN };
+      const actor = { accountId: 'acct-1', organizationId: 'org-1', isAdmin: true };
+      const target = { accountId: 'acct-1', organizationId: 'org-1', enterpriseCode: USCC };
+      const holder = issueCertificate({
+        subject: [['C', 'CN'], ['O', '厦门帝网信息科技有限公司'], ['CN', '张三']],
+        issuer: ca,
+        extensions: [utf8Extension('1.2.156.10260.4.1.4', USCC)],
+      });
+      const token = await signedToken(holder, context, { purpose: 'bind' });
+      // Before: a raw driver error 22021 (a 500) after the challenge was consumed.
+      const bad = [
+        { keyId: 'KEY\0' }, { keyId: 'KEY\ud800' }, { permissions: ['bid.submit', 'x\0'] },
+        { target: { ...target, accountId: 'acct\0' } }, { target: { ...target, organizationId: '\udc00' } },
+        { actor: { ...actor, accountId: 'acct-1\0' } },
+      ];
+      for (const over of bad) {
+        expect(await codeOf(bindCertificate({ ...request, actor, target, token, ...over }, context)), JSON.stringify(over)).toBe('INVALID_ARGUMENT');
+      }
+      // The challenge was not burnt: the same token still binds.
+      const binding = await bindCertificate({ ...request, actor, target, token, keyId: 'KEY-\u{1F511}' }, context);
+      expect(binding.certificate.keyId).toBe('KEY-\u{1F511}');
+      expect(await stores.bindings.findById(binding.id)).toEqual(binding);
+      // A provider name with NUL is a malformed token, never an unknown provider echoed into details and logs.
+      const named = await signedToken(holder, context, { extra: { provider: 'generic\0' } });
+      expect(await codeOf(verifyLogin(named, request, context))).toBe('TOKEN_MALFORMED');
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('binds a CA-issued certificate whose subject holds NUL: DN strings keep it escaped (RFC 4514 \\00), names cleaned', async () => {
+    const ca = makeCa();
+    const clock = fakeClock();
+    const stores = await freshStores({ clock: clock.now });
+    const context = { ...makeContext([ca], clock.now), stores };
+    try {
+      const request = { sessionId: 'session-1', origin: ORIGIN };
+      const actor = { accountId: 'acct-1', organizationId: 'org-1', isAdmin: false };
+      const target = { accountId: 'acct-1', organizationId: 'org-1', enterpriseCode: USCC };
+      const holder = issueCertificate({
+        subject: [['C', 'CN'], ['O', '厦门帝网信息科技有限公司\0'], ['CN', '张\0三']],
+        issuer: ca,
+        extensions: [utf8Extension('1.2.156.10260.4.1.4', USCC)],
+      });
+      expect(holder.certificate.subject.commonName).toBe('张\0三');
+      const binding = await bindCertificate({ ...request, actor, target, token: await signedToken(holder, context, { purpose: 'bind' }) }, context);
+      expect(binding.certificate.subjectDn).toBe('CN=张\\00三, O=厦门帝网信息科技有限公司\\00, C=CN');
+      expect(binding.entityName).toBe('厦门帝网信息科技有限公司');
+      expect(await stores.bindings.findById(binding.id)).toEqual(binding);
+      const login = await verifyLogin(await signedToken(holder, context), request, context);
+      expect(login.binding.id).toBe(binding.id);
+      // A platform's own provider that hands the raw O over as the entity name: the store refuses it
+      // with INVALID_ARGUMENT naming the field (before: a raw driver error 22021), storing nothing.
+      const raw: CaProvider = {
+        info: defineProviderInfo({ id: 'rawca', names: { 'zh-CN': '测试CA', en: 'Test CA' }, aliases: [], support: [] }),
+        recognize: () => ({ confidence: 1, evidence: ['test'] }),
+        extractIdentity: (c) => ({ entityName: c.subject.organization, uscc: USCC, source: { uscc: 'test' } }),
+      };
+      const rawContext = { ...makeContext([ca], clock.now, { providers: [raw] }), stores };
+      const other = { accountId: 'acct-2', organizationId: 'org-1', enterpriseCode: USCC };
+      const token = await signedToken(holder, rawContext, { purpose: 'bind', extra: { provider: 'rawca' } });
+      const err = await failure(bindCertificate({ ...request, actor: { ...actor, accountId: 'acct-2' }, target: other, token }, rawContext));
+      expect([err.code, err.details['reason']]).toEqual(['INVALID_ARGUMENT', 'entityName must not contain NUL characters or unpaired UTF-16 surrogates']);
+      expect(await stores.bindings.listByAccount('acct-2')).toEqual([]);
+    } finally {
+      await stores.close();
+    }
   });
 });
 

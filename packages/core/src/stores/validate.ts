@@ -27,23 +27,42 @@ export const MAX_PREFIX_MATCHES = 100;
 const MAX_TEXT = 4096;
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * What some store cannot hold as text: NUL (PostgreSQL's `text` and `jsonb` refuse it with a raw
+ * driver error, SQLite and memory keep it) and UTF-16 surrogates without their pair (no UTF-8
+ * encoding exists: the drivers silently store U+FFFD, so what comes back differs from what went in).
+ * Every store refuses both up front, the same way, before any of them sees the value.
+ */
+const UNSTORABLE = /\0|\p{Surrogate}/u;
+
 function invalid(reason: string): YizhengError {
   return new YizhengError('INVALID_ARGUMENT', { reason });
 }
 
-/** A non-empty string of bounded length. */
+function storable(value: string, what: string): string {
+  if (UNSTORABLE.test(value)) throw invalid(`${what} must not contain NUL characters or unpaired UTF-16 surrogates`);
+  return value;
+}
+
+/** True when every store can hold `value` as it is: no NUL, no unpaired UTF-16 surrogate. */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+/** A non-empty string of bounded length that every store can hold (no NUL, no unpaired surrogate). */
 export function checkId(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) {
     throw invalid(`${what} must be a non-empty string of at most ${MAX_TEXT} characters`);
   }
-  return value;
+  return storable(value, what);
 }
 
-function checkText(value: unknown, what: string): string {
+/** A string of bounded length, possibly empty, that every store can hold (no NUL, no unpaired surrogate). */
+export function checkText(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length > MAX_TEXT) {
     throw invalid(`${what} must be a string of at most ${MAX_TEXT} characters`);
   }
-  return value;
+  return storable(value, what);
 }
 
 /** A valid Date, copied (Dates are mutable). */
@@ -136,6 +155,7 @@ export function normalizeNewEvent(e: NewAuditEvent, now: Date): AuditEvent {
   if (typeof e.type !== 'string' || e.type.length === 0 || e.type.length > 64) {
     throw invalid('audit event type must be a non-empty string of at most 64 characters');
   }
+  storable(e.type, 'audit event type');
   let event: AuditEvent = {
     id: e.id === undefined ? randomUUID() : checkId(e.id, 'id'),
     at: e.at === undefined ? new Date(now.getTime()) : checkDate(e.at, 'at'),
@@ -173,7 +193,12 @@ export function roundTripJson(value: Readonly<Record<string, unknown>>): Record<
     throw new YizhengError('INVALID_ARGUMENT', { reason: 'details must be JSON-serialisable' }, { cause: err });
   }
   if (text.length > 65_536) throw invalid('details must be at most 64 KiB as JSON');
-  return JSON.parse(text) as Record<string, unknown>;
+  // Keys and string values alike: PostgreSQL's jsonb refuses \u0000 and unpaired surrogate escapes.
+  return JSON.parse(text, (key: string, v: unknown) => {
+    storable(key, 'details (a key)');
+    if (typeof v === 'string') storable(v, 'details (a value)');
+    return v;
+  }) as Record<string, unknown>;
 }
 
 /** A page size between 1 and `max` ({@link MAX_PAGE_SIZE} unless given). */
@@ -236,7 +261,9 @@ export function checkExpiringQuery(q: ExpiringQuery): ExpiringScan {
   if (q.cursor !== undefined && q.cursor !== null) {
     const parts = decodeCursor(q.cursor, 'e');
     const [ms, id] = parts;
-    if (parts.length !== 2 || typeof ms !== 'number' || !Number.isFinite(ms) || typeof id !== 'string') throw badCursor();
+    if (parts.length !== 2 || typeof ms !== 'number' || !Number.isFinite(ms) || typeof id !== 'string' || !isStorableText(id)) {
+      throw badCursor();
+    }
     from = { ms, id };
   }
   return { beforeMs, afterMs, from, limit: checkLimit(q.limit) };
