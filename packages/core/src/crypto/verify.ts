@@ -17,7 +17,7 @@ import { clearSm2Caches, sm2UserIdBytes, sm2Verify } from './sm2';
 import { sm3 } from './sm3';
 
 /** Hash algorithms: SHA-1 (legacy RSA certificates), SHA-2, and SM3 (SM2 only). */
-export type SignatureHash = 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sm3';
+export type SignatureHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sm3';
 
 /** Largest signature accepted (a CMS message with attached content and certificates included): 1 MiB. */
 export const MAX_SIGNATURE_BYTES = 1024 * 1024;
@@ -78,11 +78,12 @@ const OK: Outcome = { ok: true };
 const fail = (reason: string): Outcome => ({ ok: false, reason });
 
 const FORMATS: ReadonlySet<string> = new Set(['auto', 'der', 'raw', 'skf', 'cms']);
-const HASHES: ReadonlySet<string> = new Set(['sha1', 'sha256', 'sha384', 'sha512', 'sm3']);
-const HASH_BYTES: Readonly<Record<SignatureHash, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64, sm3: 32 };
+const HASHES: ReadonlySet<string> = new Set(['sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sm3']);
+const HASH_BYTES: Readonly<Record<SignatureHash, number>> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64, sm3: 32 };
 
 const HASH_OIDS: ReadonlyMap<string, SignatureHash> = new Map([
   ['1.3.14.3.2.26', 'sha1'],
+  ['2.16.840.1.101.3.4.2.4', 'sha224'],
   ['2.16.840.1.101.3.4.2.1', 'sha256'],
   ['2.16.840.1.101.3.4.2.2', 'sha384'],
   ['2.16.840.1.101.3.4.2.3', 'sha512'],
@@ -101,12 +102,14 @@ const OID = {
 /** Signature algorithm OIDs with a fixed hash: RSA PKCS#1 v1.5, ECDSA. */
 const RSA_PKCS1_OIDS: ReadonlyMap<string, ShaHash> = new Map([
   ['1.2.840.113549.1.1.5', 'sha1'],
+  ['1.2.840.113549.1.1.14', 'sha224'],
   ['1.2.840.113549.1.1.11', 'sha256'],
   ['1.2.840.113549.1.1.12', 'sha384'],
   ['1.2.840.113549.1.1.13', 'sha512'],
 ]);
 const ECDSA_OIDS: ReadonlyMap<string, ShaHash> = new Map([
   ['1.2.840.10045.4.1', 'sha1'],
+  ['1.2.840.10045.4.3.1', 'sha224'],
   ['1.2.840.10045.4.3.2', 'sha256'],
   ['1.2.840.10045.4.3.3', 'sha384'],
   ['1.2.840.10045.4.3.4', 'sha512'],
