@@ -2,7 +2,8 @@
  * @yizheng/pkcs11-bridge: standard PKCS#11 tokens from Node and, through a loopback helper
  * (`yizheng-bridge`), from web pages.
  *
- * - {@link openPkcs11Module}: load a vendor's PKCS#11 library; list slots, tokens and certificates
+ * - {@link openPkcs11Module}: load a vendor's PKCS#11 library (its calls run in a worker thread, so a
+ *   PIN pad's wait blocks no event loop); list slots, tokens and certificates
  *   (signing and encryption pairs); log in once with a PIN (never retried; logged out after each
  *   signature); sign with RSA PKCS#1 v1.5 SHA-256, ECDSA P-256 or a configured vendor SM2 mechanism;
  *   change the PIN; every failure a typed `YizhengError`.

@@ -1,5 +1,5 @@
 /**
- * PKCS#11 has no "tries left" call: a token only raises flags on CK_TOKEN_INFO (DOMAIN.md §6), and many
+ * PKCS#11 has no "tries left" call: a token only raises flags on CK_TOKEN_INFO, and many
  * modules set them wrongly. This turns the flags into the PIN state the page shows, and says how much
  * it knows: `source: 'flags'` means the numbers are inferred, never counted.
  */
@@ -10,7 +10,7 @@ export const CKF_USER_PIN_COUNT_LOW = 0x0001_0000;
 export const CKF_USER_PIN_FINAL_TRY = 0x0002_0000;
 /** CKF_USER_PIN_LOCKED: the user PIN is locked. */
 export const CKF_USER_PIN_LOCKED = 0x0004_0000;
-/** CKF_USER_PIN_TO_BE_CHANGED: the PIN is a default or expired one and must be changed (seed 002). */
+/** CKF_USER_PIN_TO_BE_CHANGED: the PIN is a default or expired one and must be changed. */
 export const CKF_USER_PIN_TO_BE_CHANGED = 0x0008_0000;
 
 /** What the page can tell the user about their PIN. */

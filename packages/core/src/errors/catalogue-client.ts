@@ -61,6 +61,16 @@ export const CLIENT_ERROR_CATALOGUE = {
       zh: '请在一证桥接程序（yizheng-bridge）窗口中输入UKey密码登录（需启动时允许在窗口中提问），或先用CA机构的证书管理工具核对密码；忘记密码请联系CA机构。',
       en: "Sign in by typing the PIN in the Yizheng bridge (yizheng-bridge) window (prompting must be on), or check the PIN with the CA's key manager first; if you forgot it, contact the CA.",
     },
+    reasons: {
+      'tries-unknown': {
+        zh: 'UKey密码已输错，UKey无法告知还剩几次机会，下一次输错可能锁死UKey，网页不能再提交密码。',
+        en: 'A wrong PIN was entered and the key cannot tell how many tries are left: the next wrong PIN may lock it, so the page may not send a PIN now.',
+        remedy: {
+          zh: '请在一证桥接程序（yizheng-bridge）窗口中或PIN键盘上输入UKey密码（需启动时允许在窗口中提问），或先用CA机构的证书管理工具核对密码；忘记密码请联系CA机构。',
+          en: "Type the PIN in the Yizheng bridge (yizheng-bridge) window or on the PIN pad (prompting must be on), or check the PIN with the CA's key manager first; if you forgot it, contact the CA.",
+        },
+      },
+    },
   },
   PIN_LEN_RANGE: {
     zh: '密码长度不正确，应为{min}到{max}位。',

@@ -22,7 +22,7 @@ const running: { bridge: RunningBridge; module: Pkcs11Module }[] = [];
 afterEach(async () => {
   for (const r of running.splice(0)) {
     await r.bridge.close();
-    r.module.close();
+    await r.module.close();
   }
 });
 

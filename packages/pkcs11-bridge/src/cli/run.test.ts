@@ -83,7 +83,7 @@ describe('createTerminalApprover', () => {
 });
 
 describe('createTerminalPinPrompter', () => {
-  const request = { origin: 'https://bid.example.gov.cn', certificate: '李四 签名', token: 'FAKE0001', finalTry: false } as const;
+  const request = { origin: 'https://bid.example.gov.cn', certificate: '李四 签名', token: 'FAKE0001', finalTry: false, mayBeFinalTry: false, wrongPins: 0 } as const;
 
   it('asks naming the site and the certificate, returns the typed PIN, and never prints it', async () => {
     const input = new PassThrough();
@@ -97,6 +97,19 @@ describe('createTerminalPinPrompter', () => {
     expect(text).toContain('网站 https://bid.example.gov.cn 请求使用证书“李四 签名”（UKey FAKE0001）登录');
     expect(text).toContain('只剩最后1次机会');
     expect(text).not.toContain('2468');
+  });
+
+  it('warns when the try may be the last: wrong PINs came before and the key does not say how many are left', async () => {
+    const input = new PassThrough();
+    const shown: string[] = [];
+    const ask = createTerminalPinPrompter({ input, write: (t) => void shown.push(t) });
+    const pin = ask({ ...request, ask: 'login', mayBeFinalTry: true, wrongPins: 2, signal: new AbortController().signal });
+    setTimeout(() => input.write('246810\n'), 10);
+    expect(await pin).toBe('246810');
+    const text = shown.join('');
+    expect(text).toContain('此前已连续输错2次密码');
+    expect(text).toContain('a wrong PIN now may lock it');
+    expect(text).not.toContain('只剩最后1次机会');
   });
 
   it('cancels on an empty answer or a timeout', async () => {

@@ -55,6 +55,8 @@ export interface BridgeConfigFile {
   readonly prompt?: boolean;
   /** Where users type their PIN: `page` (default) or `helper` (this window; pages may not send PINs). */
   readonly pinEntry?: BridgePinEntry;
+  /** The module raises CKF_USER_PIN_FINAL_TRY before a key's last try: a page may send the PIN again after one wrong PIN (default false). */
+  readonly trustFinalTryFlag?: boolean;
 }
 
 const HELP = `yizheng-bridge: lets web pages use a PKCS#11 key (UKey) for CA login, through ws://127.0.0.1:${DEFAULT_BRIDGE_PORT}/yizheng
@@ -72,7 +74,10 @@ usage: yizheng-bridge --module <vendor pkcs11 library> [options]
   --pin-entry <where>      page (default: the web page's PIN field) or helper (the PIN is typed in this
                            window, never in the page; a key's PIN pad is used either way)
   --no-prompt              refuse every site not in the allow-list instead of asking in this window
-                           (and refuse logins on a key's last PIN try instead of asking for the PIN here)
+                           (and refuse a page's PIN that may be the key's last try instead of asking here)
+  --trust-final-try-flag   the module raises CKF_USER_PIN_FINAL_TRY before a key's last try (ask its
+                           vendor): a page may send the PIN again after one wrong PIN; without it, after
+                           any wrong PIN the PIN is asked in this window
   --list                   list the tokens and certificates, then exit
   --help, --version
 `;
@@ -109,6 +114,7 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
         'sm2-output': { type: 'string' },
         'pin-entry': { type: 'string' },
         'no-prompt': { type: 'boolean' },
+        'trust-final-try-flag': { type: 'boolean' },
         list: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -162,7 +168,7 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
     if (pinEntry === 'helper' && !prompt) throw new UsageError('--pin-entry helper asks for the PIN in this window: it cannot go with --no-prompt');
     module = await openPkcs11Module({ path: modulePath, ...(sm2 && { sm2 }) });
     if (args.list) {
-      for (const slot of module.listSlots()) {
+      for (const slot of await module.listSlots()) {
         const t = slot.token;
         const what = !t ? 'no token' : t.initialized ? `${t.label} (serial ${t.serial}, ${t.manufacturer} ${t.model})` : 'token not initialised';
         io.stdout(`slot ${slot.slot}: ${what}\n`);
@@ -170,7 +176,7 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
       for (const c of await module.listCertificates()) {
         io.stdout(`  ${c.id}  ${c.label}  ${c.keyType} ${c.purpose}  ${c.certificate.subject.toString()}\n`);
       }
-      module.close();
+      await module.close();
       return 0;
     }
     const allowedOrigins = [...(config.allowedOrigins ?? []), ...(args['allow-origin'] ?? [])];
@@ -181,6 +187,7 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
       port,
       allowedOrigins,
       pinEntry,
+      trustFinalTryFlag: args['trust-final-try-flag'] === true || config.trustFinalTryFlag === true,
       ...(approver && { approver }),
       ...(pinPrompter && { pinPrompter }),
       logger: io.logger ?? stderrLogger(io.stderr),
@@ -196,11 +203,11 @@ export async function runBridgeCli(argv: readonly string[], io: BridgeCliIo, ver
       module: opened,
       async close() {
         await bridge.close();
-        opened.close();
+        await opened.close();
       },
     };
   } catch (err) {
-    module?.close();
+    await module?.close();
     if (err instanceof UsageError) {
       io.stderr(`yizheng-bridge: ${err.message}\n`);
       return 2;

@@ -105,6 +105,58 @@ export interface Pkcs11Api {
   close?(): void;
 }
 
+/** The PKCS#11 functions of {@link Pkcs11Api} (what a worker thread may be asked to call). */
+export type Pkcs11Function = Exclude<keyof Pkcs11Api, 'close'>;
+
+/** Every PKCS#11 function {@link Pkcs11Api} has, by name (the worker answers these and nothing else). */
+export const PKCS11_FUNCTIONS: readonly Pkcs11Function[] = [
+  'C_Initialize',
+  'C_Finalize',
+  'C_GetInfo',
+  'C_GetSlotList',
+  'C_GetSlotInfo',
+  'C_GetTokenInfo',
+  'C_GetMechanismList',
+  'C_OpenSession',
+  'C_CloseSession',
+  'C_Login',
+  'C_Logout',
+  'C_SetPIN',
+  'C_FindObjectsInit',
+  'C_FindObjects',
+  'C_FindObjectsFinal',
+  'C_GetAttributeValue',
+  'C_SignInit',
+  'C_Sign',
+];
+
+/**
+ * {@link Pkcs11Api} with every call answered by a Promise: how {@link Pkcs11Module} calls a module, in
+ * a worker thread (a real library: a PIN pad's wait then blocks no event loop) or in this thread (a
+ * test double). `close` unloads the library and ends the thread.
+ *
+ * @internal
+ */
+export type Pkcs11AsyncApi = { readonly [F in Pkcs11Function]: (...args: Parameters<Pkcs11Api[F]>) => Promise<ReturnType<Pkcs11Api[F]>> } & {
+  close(): Promise<void>;
+};
+
+/**
+ * Runs a {@link Pkcs11Api} in this thread behind the Promise interface (for test doubles and for
+ * callers who load a library themselves).
+ *
+ * @internal
+ */
+export function inThread(api: Pkcs11Api): Pkcs11AsyncApi {
+  const out: Record<string, unknown> = {
+    close: async () => api.close?.(),
+  };
+  for (const fn of PKCS11_FUNCTIONS) {
+    out[fn] = async (...args: unknown[]) => (api[fn] as (...a: unknown[]) => unknown).apply(api, args);
+  }
+  return out as Pkcs11AsyncApi;
+}
+
 /** The CKR_ code of an error a PKCS#11 call threw, or undefined when it carries none. */
 export function ckrOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;

@@ -1,5 +1,5 @@
 /**
- * PKCS#11 return codes → Yizheng error codes, and the "N tries left" wording (DOMAIN.md §8:
+ * PKCS#11 return codes → Yizheng error codes, and the "N tries left" wording (as support desks say it:
  * 校验失败，还有N次机会; 密码已被锁死).
  */
 import { isYizhengError, YizhengError } from '@yizheng/core';

@@ -35,13 +35,13 @@ async function failure(promise: Promise<unknown>): Promise<{ code: YizhengErrorC
 const logins = (calls: readonly string[]): number => calls.filter((c) => c === 'C_Login').length;
 
 describe('listing', () => {
-  it('lists slots with token label, serial, manufacturer, flags and PIN state', () => {
+  it('lists slots with token label, serial, manufacturer, flags and PIN state', async () => {
     const { module } = setup();
-    const [slot] = module.listSlots();
+    const [slot] = await module.listSlots();
     expect(slot?.token).toMatchObject({ label: 'Fake UKey', serial: FAKE_SERIAL, manufacturer: 'Yizheng Fake', model: 'UKey' });
     expect(slot?.token?.pinState).toMatchObject({ remaining: null, source: 'unknown', locked: false, mustChange: false });
     expect(slot?.token?.pinLength).toEqual({ min: 4, max: 16 });
-    expect(module.info()).toMatchObject({ manufacturer: 'Yizheng Fake', cryptokiVersion: '2.40' });
+    expect(await module.info()).toMatchObject({ manufacturer: 'Yizheng Fake', cryptokiVersion: '2.40' });
   });
 
   it('lists leaf certificates, pairs the encryption certificate by subject and leaves the CA out', async () => {
@@ -118,7 +118,7 @@ describe('signing', () => {
   });
 
   it('keeps one login per token: a new login ends the previous one', async () => {
-    const { module } = setup();
+    const { fake, module } = setup();
     const first = await module.login(set.ids.rsa, FAKE_PIN);
     const second = await module.login(set.ids.ecSigning, FAKE_PIN);
     expect([first.active, second.active]).toEqual([false, true]);
@@ -126,9 +126,12 @@ describe('signing', () => {
     const sig = await second.sign(TEXT, { keepLoggedIn: true });
     expect(second.active).toBe(true);
     expect(verifySignature({ certificate: set.ecSigning.der, data: TEXT, signature: sig.signature })).toBe(true);
-    module.close();
+    const closing = module.close();
     expect(second.active).toBe(false);
     expect((await failure(module.login(set.ids.rsa, FAKE_PIN))).code).toBe('CLIENT_NOT_RUNNING');
+    await closing;
+    expect(fake.calls.at(-1)).toBe('C_Finalize');
+    expect(fake.openSessions).toBe(0);
   });
 
   it('answers CERT_NOT_FOUND for unknown or malformed ids and TOKEN_NOT_PRESENT for another token', async () => {
@@ -136,6 +139,24 @@ describe('signing', () => {
     expect((await failure(module.signWithPin(`${FAKE_SERIAL}/7f`, FAKE_PIN, TEXT))).code).toBe('CERT_NOT_FOUND');
     expect((await failure(module.login('no slash', FAKE_PIN))).code).toBe('CERT_NOT_FOUND');
     expect((await failure(module.login('OTHER/01', FAKE_PIN))).code).toBe('TOKEN_NOT_PRESENT');
+  });
+
+  it('takes a certificate id only as it lists it: a re-encoded or malformed serial is CERT_NOT_FOUND, and never reaches the token', async () => {
+    const { fake, module } = setup();
+    for (const certId of ['%46AKE0001/01', 'F%41KE0001/01', 'FA%4bE0001/01', '%46%41%4B%45%30%30%30%31/01', '%E0%A4%A/01', 'FAKE0001%/01', `${FAKE_SERIAL}/0A`]) {
+      expect((await failure(module.login(certId, '000000'))).code, certId).toBe('CERT_NOT_FOUND');
+      expect((await failure(module.getPinStatus(certId))).code, certId).toBe('CERT_NOT_FOUND');
+      expect((await failure(module.changePin(certId, '000000', '80461357'))).code, certId).toBe('CERT_NOT_FOUND');
+      expect((await failure(module.tokenOf(certId))).code, certId).toBe('CERT_NOT_FOUND');
+    }
+    expect(logins(fake.calls)).toBe(0);
+    // A serial that needs encoding has exactly one spelling: encodeURIComponent's.
+    const odd = createPkcs11Module(set.module({ serial: 'A B/é' }));
+    const [first] = await odd.listCertificates();
+    expect(first?.id).toBe('A%20B%2F%C3%A9/01');
+    expect((await odd.tokenOf('A%20B%2F%C3%A9/01')).serial).toBe('A B/é');
+    expect((await failure(odd.tokenOf('A%20B%2f%c3%a9/01'))).code).toBe('CERT_NOT_FOUND');
+    await odd.close();
   });
 });
 
@@ -210,7 +231,7 @@ describe('PIN state and wrong PINs', () => {
   });
 });
 
-describe('default PIN (seed 002: a new key\'s PIN 1234 must be changed)', () => {
+describe('default PIN (a new key\'s PIN 1234 must be changed)', () => {
   it('reports mustChange, undoes the login, and works after a change', async () => {
     const { fake, module } = setup({ pin: '1234', flags: CKF_USER_PIN_TO_BE_CHANGED });
     expect((await module.getPinStatus(set.ids.rsa)).mustChange).toBe(true);
@@ -275,7 +296,7 @@ describe('removal and PIN pad', () => {
   it('logs in on the PIN pad and maps its Cancel to USER_CANCELLED', async () => {
     let answer: 'ok' | 'cancel' = 'cancel';
     const { module } = setup({ flags: C.CKF_PROTECTED_AUTHENTICATION_PATH, pinPad: () => answer });
-    expect(module.listSlots()[0]?.token?.protectedAuthenticationPath).toBe(true);
+    expect((await module.listSlots())[0]?.token?.protectedAuthenticationPath).toBe(true);
     expect((await failure(module.login(set.ids.rsa, null))).code).toBe('USER_CANCELLED');
     answer = 'ok';
     const sig = await module.signWithPin(set.ids.rsa, null, TEXT);

@@ -15,10 +15,11 @@ import {
   type CertificatePurpose,
 } from '@yizheng/core';
 import { readPinStateFromFlags, type PinState } from '../pin-state';
-import { ckrOf, loadPkcs11Library, type Pkcs11Api, type Pkcs11Attribute, type Pkcs11Handle, type Pkcs11TokenInfo } from './api';
+import { ckrOf, inThread, type Pkcs11Api, type Pkcs11AsyncApi, type Pkcs11Attribute, type Pkcs11Handle, type Pkcs11TokenInfo } from './api';
 import * as C from './constants';
 import { curveFieldBytes, derToRaw, rawToDer, SHA256_DIGEST_INFO_PREFIX } from './encoding';
 import { mapPkcs11Error, mayMeanRemoval, mechanismName, wrongPinError } from './errors';
+import { startPkcs11Worker, type Pkcs11WorkerLibrary } from './worker';
 
 /**
  * How to sign with SM2 on a vendor's module. PKCS#11 v2.40 has no SM2 mechanism, so each vendor
@@ -49,7 +50,7 @@ export interface Pkcs11ModuleOptions {
   /**
    * Accept a login while the token says its PIN must be changed (CKF_USER_PIN_TO_BE_CHANGED). Default
    * false: such a login is undone and fails with PIN_MUST_CHANGE, so the page asks for a new PIN
-   * first (seed 002: a new key's PIN 1234 must be changed at once).
+   * first (a new key's initial PIN, such as 1234, must be changed at once).
    */
   readonly allowDefaultPin?: boolean;
   /** How the module is named in CLIENT_NOT_RUNNING errors; default its path. */
@@ -165,12 +166,29 @@ function tokenKeyOf(slot: Pkcs11Handle, info: Pkcs11TokenInfo): string {
   return serial === '' ? `slot:${slotIdOf(slot)}` : serial;
 }
 
-function parseCertId(certId: unknown): { tokenKey: string; keyId: string } {
-  if (typeof certId !== 'string' || certId.length > 512) throw new YizhengError('CERT_NOT_FOUND', {});
+/**
+ * Reads a certificate id, `<token serial, URI-encoded>/<CKA_ID hex>`, exactly as
+ * {@link Pkcs11Module.listCertificates} writes it: the serial encoded with `encodeURIComponent` (so
+ * `FAKE0001`, never `%46AKE0001` nor `F%41KE0001`), the CKA_ID in lower-case hex. Any other spelling
+ * is refused, so that one token has one id prefix: limits keyed on it cannot be dodged by re-encoding.
+ *
+ * @throws {YizhengError} CERT_NOT_FOUND for a malformed or non-canonical id.
+ * @internal
+ */
+export function parseCertId(certId: unknown): { tokenKey: string; keyId: string } {
+  if (typeof certId !== 'string' || certId.length > 512) throw new YizhengError('CERT_NOT_FOUND', { reason: 'not a certificate id' });
   const at = certId.lastIndexOf('/');
   const keyId = certId.slice(at + 1);
-  if (at <= 0 || !/^(?:[0-9a-f]{2}){1,64}$/.test(keyId)) throw new YizhengError('CERT_NOT_FOUND', {});
-  return { tokenKey: decodeURIComponent(certId.slice(0, at)), keyId };
+  if (at <= 0 || !/^(?:[0-9a-f]{2}){1,64}$/.test(keyId)) throw new YizhengError('CERT_NOT_FOUND', { reason: 'not a certificate id' });
+  const encoded = certId.slice(0, at);
+  let tokenKey: string;
+  try {
+    tokenKey = decodeURIComponent(encoded);
+  } catch {
+    throw new YizhengError('CERT_NOT_FOUND', { reason: 'not a certificate id' });
+  }
+  if (encodeURIComponent(tokenKey) !== encoded) throw new YizhengError('CERT_NOT_FOUND', { reason: 'certificate id not written as the certificate list writes it' });
+  return { tokenKey, keyId };
 }
 
 const TRIVIAL_PINS = new Set(['1234', '0000', '1111', '8888', '123456', '654321', '12345678', '87654321', '123123', '520520']);
@@ -189,90 +207,95 @@ function pinByteLength(pin: string): number {
 }
 
 /**
- * An open PKCS#11 module. Every method is synchronous inside (PKCS#11 calls block), so two calls never
- * interleave; the Promise-returning ones may move to a worker later without changing callers.
+ * An open PKCS#11 module. Its PKCS#11 calls run in a worker thread when it was opened with
+ * {@link openPkcs11Module} (a PIN pad's wait, or a slow token, blocks no event loop), or in this
+ * thread for a library given to {@link createPkcs11Module}. Its operations run one at a time, in the
+ * order they were asked, so two never interleave on a token.
  *
  * PKCS#11 login state belongs to the token, not to a session: at most one {@link Pkcs11Login} per token
  * is active, and a new login on the token ends the previous one.
  */
 export class Pkcs11Module {
-  readonly #api: Pkcs11Api;
+  readonly #api: Pkcs11AsyncApi;
   readonly #options: Pkcs11ModuleOptions;
-  readonly #release: () => void;
+  readonly #release: () => Promise<void>;
   readonly #logins = new Map<string, Pkcs11Login>();
+  #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   /** @internal Use {@link openPkcs11Module} or {@link createPkcs11Module}. */
-  constructor(api: Pkcs11Api, options: Pkcs11ModuleOptions, release: () => void) {
+  constructor(api: Pkcs11AsyncApi, options: Pkcs11ModuleOptions, release: () => Promise<void>) {
     this.#api = api;
     this.#options = options;
     this.#release = release;
   }
 
   /** The library's manufacturer, description and versions. */
-  info(): { manufacturer: string; description: string; libraryVersion: string; cryptokiVersion: string } {
-    this.#open();
-    const i = this.#api.C_GetInfo();
-    return {
-      manufacturer: trim(i.manufacturerID),
-      description: trim(i.libraryDescription),
-      libraryVersion: `${i.libraryVersion.major}.${i.libraryVersion.minor}`,
-      cryptokiVersion: `${i.cryptokiVersion.major}.${i.cryptokiVersion.minor}`,
-    };
+  info(): Promise<{ manufacturer: string; description: string; libraryVersion: string; cryptokiVersion: string }> {
+    return this.#exclusive(async () => {
+      const i = await this.#api.C_GetInfo();
+      return {
+        manufacturer: trim(i.manufacturerID),
+        description: trim(i.libraryDescription),
+        libraryVersion: `${i.libraryVersion.major}.${i.libraryVersion.minor}`,
+        cryptokiVersion: `${i.cryptokiVersion.major}.${i.cryptokiVersion.minor}`,
+      };
+    });
   }
 
   /** Every slot, with its token's label, serial, manufacturer, flags and PIN state. */
-  listSlots(): Pkcs11SlotSummary[] {
-    this.#open();
-    const slots = this.#call('C_GetSlotList', () => this.#api.C_GetSlotList(false));
-    const out: Pkcs11SlotSummary[] = [];
-    for (const slot of slots) {
-      let slotInfo;
-      try {
-        slotInfo = this.#api.C_GetSlotInfo(slot);
-      } catch {
-        continue; // gone between the list and the query
+  listSlots(): Promise<Pkcs11SlotSummary[]> {
+    return this.#exclusive(async () => {
+      const slots = await this.#call('C_GetSlotList', () => this.#api.C_GetSlotList(false));
+      const out: Pkcs11SlotSummary[] = [];
+      for (const slot of slots) {
+        let slotInfo;
+        try {
+          slotInfo = await this.#api.C_GetSlotInfo(slot);
+        } catch {
+          continue; // gone between the list and the query
+        }
+        const base = {
+          slot: slotIdOf(slot),
+          description: trim(slotInfo.slotDescription),
+          manufacturer: trim(slotInfo.manufacturerID),
+          removable: (slotInfo.flags & C.CKF_REMOVABLE_DEVICE) !== 0,
+        };
+        const info = (slotInfo.flags & C.CKF_TOKEN_PRESENT) !== 0 ? await this.#tokenInfo(slot) : null;
+        out.push(info ? { ...base, token: this.#summary(slot, info) } : base);
       }
-      const base = {
-        slot: slotIdOf(slot),
-        description: trim(slotInfo.slotDescription),
-        manufacturer: trim(slotInfo.manufacturerID),
-        removable: (slotInfo.flags & C.CKF_REMOVABLE_DEVICE) !== 0,
-      };
-      const info = (slotInfo.flags & C.CKF_TOKEN_PRESENT) !== 0 ? this.#tokenInfo(slot) : null;
-      out.push(info ? { ...base, token: this.#summary(slot, info) } : base);
-    }
-    return out;
+      return out;
+    });
   }
 
   /** The serials of the tokens inserted now (for insertion / removal events). */
-  presentTokens(): string[] {
-    this.#open();
-    return this.#presentTokens().map((t) => t.key);
+  presentTokens(): Promise<string[]> {
+    return this.#exclusive(async () => (await this.#presentTokens()).map((t) => t.key));
   }
 
   /**
    * The certificates on every inserted token (CA certificates left out), each signing certificate
    * with its paired encryption certificate. A token that fails to answer is skipped.
    */
-  async listCertificates(): Promise<Pkcs11Certificate[]> {
-    this.#open();
-    const out: Pkcs11Certificate[] = [];
-    for (const token of this.#presentTokens()) {
-      try {
-        out.push(...this.#certificatesOn(token));
-      } catch (err) {
-        if (isYizhengError(err, 'DEVICE_REMOVED') || isYizhengError(err, 'TOKEN_NOT_PRESENT')) continue;
-        throw err;
+  listCertificates(): Promise<Pkcs11Certificate[]> {
+    return this.#exclusive(async () => {
+      const out: Pkcs11Certificate[] = [];
+      for (const token of await this.#presentTokens()) {
+        try {
+          out.push(...(await this.#certificatesOn(token)));
+        } catch (err) {
+          if (isYizhengError(err, 'DEVICE_REMOVED') || isYizhengError(err, 'TOKEN_NOT_PRESENT')) continue;
+          throw err;
+        }
       }
-    }
-    return out;
+      return out;
+    });
   }
 
   /** The PIN state of the token holding `certId`, from its flags (no login attempt). */
-  async getPinStatus(certId: string): Promise<PinState> {
-    this.#open();
-    return readPinStateFromFlags(this.#resolve(certId).info.flags);
+  getPinStatus(certId: string): Promise<PinState> {
+    return this.#exclusive(async () => readPinStateFromFlags((await this.#resolve(certId)).info.flags));
   }
 
   /**
@@ -281,10 +304,11 @@ export class Pkcs11Module {
    *
    * @throws {YizhengError} CERT_NOT_FOUND for a malformed id, TOKEN_NOT_PRESENT when the token is not inserted.
    */
-  tokenOf(certId: string): Pkcs11TokenSummary {
-    this.#open();
-    const token = this.#resolve(certId);
-    return this.#summary(token.slot, token.info);
+  tokenOf(certId: string): Promise<Pkcs11TokenSummary> {
+    return this.#exclusive(async () => {
+      const token = await this.#resolve(certId);
+      return this.#summary(token.slot, token.info);
+    });
   }
 
   /**
@@ -295,35 +319,36 @@ export class Pkcs11Module {
    * @throws {YizhengError} PIN_INCORRECT, PIN_LOCKED, PIN_LEN_RANGE, PIN_MUST_CHANGE,
    *   TOKEN_NOT_PRESENT, CERT_NOT_FOUND, DEVICE_REMOVED, USER_CANCELLED, CLIENT_PROTOCOL_ERROR.
    */
-  async login(certId: string, pin: string | null): Promise<Pkcs11Login> {
-    this.#open();
-    const { keyId } = parseCertId(certId);
-    const token = this.#resolve(certId);
-    const pinLength = { min: token.info.minPinLen, max: token.info.maxPinLen };
-    if (pin === null) {
-      if ((token.info.flags & C.CKF_PROTECTED_AUTHENTICATION_PATH) === 0) throw new YizhengError('PIN_LEN_RANGE', pinLength);
-    } else {
-      if (typeof pin !== 'string') throw new YizhengError('PIN_LEN_RANGE', pinLength);
-      this.#checkPinLength(pin, token.info);
-    }
-    this.#endLogin(token.key);
-    const session = this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION), token);
-    try {
-      if (pin === null) this.#api.C_Login(session, C.CKU_USER);
-      else this.#api.C_Login(session, C.CKU_USER, pin);
-    } catch (err) {
-      this.#safe(() => this.#api.C_CloseSession(session));
-      throw this.#loginFailure(err, token, 'C_Login');
-    }
-    const after = this.#tokenInfo(token.slot);
-    if (after && readPinStateFromFlags(after.flags).mustChange && !this.#options.allowDefaultPin) {
-      this.#safe(() => this.#api.C_Logout(session));
-      this.#safe(() => this.#api.C_CloseSession(session));
-      throw new YizhengError('PIN_MUST_CHANGE', {});
-    }
-    const login = new Pkcs11Login(this, certId, token.key, keyId, session, token.slot);
-    this.#logins.set(token.key, login);
-    return login;
+  login(certId: string, pin: string | null): Promise<Pkcs11Login> {
+    return this.#exclusive(async () => {
+      const { keyId } = parseCertId(certId);
+      const token = await this.#resolve(certId);
+      const pinLength = { min: token.info.minPinLen, max: token.info.maxPinLen };
+      if (pin === null) {
+        if ((token.info.flags & C.CKF_PROTECTED_AUTHENTICATION_PATH) === 0) throw new YizhengError('PIN_LEN_RANGE', pinLength);
+      } else {
+        if (typeof pin !== 'string') throw new YizhengError('PIN_LEN_RANGE', pinLength);
+        this.#checkPinLength(pin, token.info);
+      }
+      await this.#endLogin(token.key);
+      const session = await this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION), token);
+      try {
+        if (pin === null) await this.#api.C_Login(session, C.CKU_USER);
+        else await this.#api.C_Login(session, C.CKU_USER, pin);
+      } catch (err) {
+        await this.#safe(() => this.#api.C_CloseSession(session));
+        throw await this.#loginFailure(err, token, 'C_Login');
+      }
+      const after = await this.#tokenInfo(token.slot);
+      if (after && readPinStateFromFlags(after.flags).mustChange && !this.#options.allowDefaultPin) {
+        await this.#safe(() => this.#api.C_Logout(session));
+        await this.#safe(() => this.#api.C_CloseSession(session));
+        throw new YizhengError('PIN_MUST_CHANGE', {});
+      }
+      const login = new Pkcs11Login(this, certId, token.key, keyId, session, token.slot);
+      this.#logins.set(token.key, login);
+      return login;
+    });
   }
 
   /**
@@ -335,7 +360,7 @@ export class Pkcs11Module {
     try {
       return await login.sign(data, options);
     } finally {
-      login.logout();
+      await login.logout();
     }
   }
 
@@ -347,89 +372,133 @@ export class Pkcs11Module {
    * @throws {YizhengError} PIN_INCORRECT (old PIN), PIN_LOCKED, PIN_LEN_RANGE, PIN_REJECTED, and the
    *   device errors of {@link Pkcs11Module.login}.
    */
-  async changePin(certId: string, oldPin: string, newPin: string): Promise<void> {
-    this.#open();
-    const token = this.#resolve(certId);
-    if (typeof oldPin !== 'string' || typeof newPin !== 'string') throw new YizhengError('PIN_LEN_RANGE', { min: token.info.minPinLen, max: token.info.maxPinLen });
-    this.#checkPinLength(newPin, token.info);
-    if (newPin === oldPin) throw new YizhengError('PIN_REJECTED', { reason: 'the new PIN equals the old one' });
-    if (isTrivialPin(newPin)) throw new YizhengError('PIN_REJECTED', { reason: 'too simple (an initial PIN, one repeated digit or a run such as 1234)' });
-    this.#endLogin(token.key);
-    const session = this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION | C.CKF_RW_SESSION), token);
-    try {
-      this.#api.C_SetPIN(session, oldPin, newPin);
-    } catch (err) {
-      if (ckrOf(err) === C.CKR_PIN_INVALID) throw new YizhengError('PIN_REJECTED', { reason: 'characters the key does not accept' }, { cause: err });
-      throw this.#loginFailure(err, token, 'C_SetPIN');
-    } finally {
-      this.#safe(() => this.#api.C_CloseSession(session));
-    }
+  changePin(certId: string, oldPin: string, newPin: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const token = await this.#resolve(certId);
+      if (typeof oldPin !== 'string' || typeof newPin !== 'string') throw new YizhengError('PIN_LEN_RANGE', { min: token.info.minPinLen, max: token.info.maxPinLen });
+      this.#checkPinLength(newPin, token.info);
+      if (newPin === oldPin) throw new YizhengError('PIN_REJECTED', { reason: 'the new PIN equals the old one' });
+      if (isTrivialPin(newPin)) throw new YizhengError('PIN_REJECTED', { reason: 'too simple (an initial PIN, one repeated digit or a run such as 1234)' });
+      await this.#endLogin(token.key);
+      const session = await this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION | C.CKF_RW_SESSION), token);
+      try {
+        await this.#api.C_SetPIN(session, oldPin, newPin);
+      } catch (err) {
+        if (ckrOf(err) === C.CKR_PIN_INVALID) throw new YizhengError('PIN_REJECTED', { reason: 'characters the key does not accept' }, { cause: err });
+        throw await this.#loginFailure(err, token, 'C_SetPIN');
+      } finally {
+        await this.#safe(() => this.#api.C_CloseSession(session));
+      }
+    });
   }
 
-  /** Ends every login and finalises the module. */
-  close(): void {
-    if (this.#closed) return;
-    for (const key of [...this.#logins.keys()]) this.#endLogin(key);
+  /**
+   * Ends every login (at once: their `active` turns false now), refuses new operations
+   * (CLIENT_NOT_RUNNING), and finalises the module once the operations already asked for are done;
+   * resolves when it is unloaded.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
     this.#closed = true;
-    this.#release();
+    const ending = [...this.#logins.values()].flatMap((login) => {
+      const session = login._end();
+      return session === null ? [] : [session];
+    });
+    this.#logins.clear();
+    const closing = this.#enqueue(async () => {
+      for (const session of ending) await this.#logoutSession(session);
+      // Logins made by operations asked before close().
+      for (const login of [...this.#logins.values()]) await this.#endThisLogin(login);
+      await this.#release();
+    });
+    this.#closing = closing;
+    return closing;
   }
 
   // --- used by Pkcs11Login -----------------------------------------------------------------------
 
   /** @internal */
-  _sign(login: Pkcs11Login, session: Pkcs11Handle, slot: Pkcs11Handle, keyId: string, data: Uint8Array, options: Pkcs11SignOptions): Pkcs11Signature {
-    this.#open();
+  _sign(login: Pkcs11Login, session: Pkcs11Handle, slot: Pkcs11Handle, keyId: string, data: Uint8Array, options: Pkcs11SignOptions): Promise<Pkcs11Signature> {
+    return this.#exclusive(async () => {
+      try {
+        if (!login.active) throw new YizhengError('TOKEN_LOGIN_REQUIRED', {}); // ended while waiting its turn
+        return await this.#signNow(login, session, slot, keyId, data, options);
+      } finally {
+        if (!options.keepLoggedIn) await this.#endThisLogin(login);
+      }
+    });
+  }
+
+  /** @internal The login is already marked ended; logs its session out in turn (even while closing). */
+  _logout(login: Pkcs11Login, session: Pkcs11Handle): Promise<void> {
+    if (this.#logins.get(login.tokenKey) === login) this.#logins.delete(login.tokenKey);
+    return this.#enqueue(() => this.#logoutSession(session)).catch(() => undefined);
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  /** Runs `operation` after every operation asked before it, alone; CLIENT_NOT_RUNNING once closed. */
+  #exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new YizhengError('CLIENT_NOT_RUNNING', { client: this.#options.name ?? 'PKCS#11 module' }));
+    return this.#enqueue(operation);
+  }
+
+  #enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(operation);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #safe(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch {
+      // Cleanup after a failure (or a pulled-out token): nothing to add to the first error.
+    }
+  }
+
+  async #logoutSession(session: Pkcs11Handle): Promise<void> {
+    await this.#safe(() => this.#api.C_Logout(session));
+    await this.#safe(() => this.#api.C_CloseSession(session));
+  }
+
+  async #endThisLogin(login: Pkcs11Login): Promise<void> {
+    if (this.#logins.get(login.tokenKey) === login) this.#logins.delete(login.tokenKey);
+    const session = login._end();
+    if (session !== null) await this.#logoutSession(session);
+  }
+
+  async #endLogin(tokenKey: string): Promise<void> {
+    const login = this.#logins.get(tokenKey);
+    if (login !== undefined) await this.#endThisLogin(login);
+  }
+
+  async #signNow(login: Pkcs11Login, session: Pkcs11Handle, slot: Pkcs11Handle, keyId: string, data: Uint8Array, options: Pkcs11SignOptions): Promise<Pkcs11Signature> {
     let mechanism: number | undefined;
     try {
       const id = Buffer.from(keyId, 'hex');
-      const certHandle = this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_CERTIFICATE }, { type: C.CKA_ID, value: id }])[0];
-      const keyHandle = this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_PRIVATE_KEY }, { type: C.CKA_ID, value: id }])[0];
+      const certHandle = (await this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_CERTIFICATE }, { type: C.CKA_ID, value: id }]))[0];
+      const keyHandle = (await this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_PRIVATE_KEY }, { type: C.CKA_ID, value: id }]))[0];
       if (certHandle === undefined || keyHandle === undefined) {
         throw new YizhengError('CERT_NOT_FOUND', { reason: certHandle === undefined ? 'no certificate with this CKA_ID' : 'no private key with this CKA_ID' });
       }
-      const der = this.#attribute(session, certHandle, C.CKA_VALUE);
+      const der = await this.#attribute(session, certHandle, C.CKA_VALUE);
       if (der === undefined) throw new YizhengError('CERT_NOT_FOUND', { reason: 'the certificate has no value' });
       const certificate = parseCertificate(der);
-      const plan = this.#plan(slot, certificate, data);
+      const plan = await this.#plan(slot, certificate, data);
       mechanism = plan.mechanism;
-      this.#api.C_SignInit(session, { mechanism: plan.mechanism, ...(plan.parameter && { parameter: plan.parameter }) }, keyHandle);
-      const out = this.#api.C_Sign(session, plan.input, Buffer.alloc(1024));
+      await this.#api.C_SignInit(session, { mechanism: plan.mechanism, ...(plan.parameter && { parameter: plan.parameter }) }, keyHandle);
+      const out = await this.#api.C_Sign(session, plan.input, Buffer.alloc(1024));
       const signature = Buffer.from(out);
       const format = options.format ?? 'der';
       if (plan.keyType === 'rsa') return { signature, format: 'raw', mechanism: mechanismName(plan.mechanism), keyType: plan.keyType };
       const raw = plan.output === 'der' ? derToRaw(signature, plan.fieldBytes) : signature;
       return { signature: format === 'raw' ? raw : rawToDer(raw), format, mechanism: mechanismName(plan.mechanism), keyType: plan.keyType };
     } catch (err) {
-      const token = this.#tokenByKey(login.tokenKey);
-      if (token === undefined) this.#endLogin(login.tokenKey);
+      const token = await this.#tokenByKey(login.tokenKey);
+      if (token === undefined) await this.#endLogin(login.tokenKey);
       throw mapPkcs11Error(err, { fn: 'C_Sign', tokenGone: token === undefined, ...(mechanism !== undefined && { mechanism }) });
     }
-  }
-
-  /** @internal */
-  _logout(login: Pkcs11Login, session: Pkcs11Handle): void {
-    this.#safe(() => this.#api.C_Logout(session));
-    this.#safe(() => this.#api.C_CloseSession(session));
-    if (this.#logins.get(login.tokenKey) === login) this.#logins.delete(login.tokenKey);
-  }
-
-  // --- internals ---------------------------------------------------------------------------------
-
-  #open(): void {
-    if (this.#closed) throw new YizhengError('CLIENT_NOT_RUNNING', { client: this.#options.name ?? 'PKCS#11 module' });
-  }
-
-  #safe(fn: () => void): void {
-    try {
-      fn();
-    } catch {
-      // Cleanup after a failure (or a pulled-out token): nothing to add to the first error.
-    }
-  }
-
-  #endLogin(tokenKey: string): void {
-    this.#logins.get(tokenKey)?.logout();
-    this.#logins.delete(tokenKey);
   }
 
   #checkPinLength(pin: string, info: Pkcs11TokenInfo): void {
@@ -442,29 +511,26 @@ export class Pkcs11Module {
   }
 
   /** Runs a PKCS#11 call, mapping its failure (checking for removal when the code suggests it). */
-  #call<T>(fn: string, call: () => T, token?: TokenRef): T {
+  async #call<T>(fn: string, call: () => Promise<T>, token?: TokenRef): Promise<T> {
     try {
-      return call();
+      return await call();
     } catch (err) {
-      const gone = token !== undefined && mayMeanRemoval(err) && this.#tokenByKey(token.key) === undefined;
-      if (gone && token) this.#endLogin(token.key);
+      const gone = token !== undefined && mayMeanRemoval(err) && (await this.#tokenByKey(token.key)) === undefined;
+      if (gone && token) await this.#endLogin(token.key);
       throw mapPkcs11Error(err, { fn, tokenGone: gone });
     }
   }
 
-  #loginFailure(err: unknown, token: TokenRef, fn: string): unknown {
+  async #loginFailure(err: unknown, token: TokenRef, fn: string): Promise<unknown> {
     const ckr = ckrOf(err);
     const pinLength = { min: token.info.minPinLen, max: token.info.maxPinLen };
-    const after = this.#tokenByKey(token.key);
+    const after = await this.#tokenByKey(token.key);
     if (after === undefined) return mapPkcs11Error(err, { fn, tokenGone: true });
     const state = readPinStateFromFlags(after.info.flags);
     if (ckr === C.CKR_USER_ALREADY_LOGGED_IN) {
       // Someone else's leftover login in this process: undo it, but do not retry the PIN.
-      const s = this.#safeOpen(after.slot);
-      if (s) {
-        this.#safe(() => this.#api.C_Logout(s));
-        this.#safe(() => this.#api.C_CloseSession(s));
-      }
+      const s = await this.#safeOpen(after.slot);
+      if (s) await this.#logoutSession(s);
       return new YizhengError('TOKEN_LOGIN_REQUIRED', {}, { cause: err });
     }
     if (ckr === C.CKR_GENERAL_ERROR || ckr === C.CKR_FUNCTION_FAILED || ckr === C.CKR_DEVICE_ERROR) {
@@ -476,43 +542,43 @@ export class Pkcs11Module {
     return mapPkcs11Error(err, { fn, pinState: state, pinLength });
   }
 
-  #safeOpen(slot: Pkcs11Handle): Pkcs11Handle | undefined {
+  async #safeOpen(slot: Pkcs11Handle): Promise<Pkcs11Handle | undefined> {
     try {
-      return this.#api.C_OpenSession(slot, C.CKF_SERIAL_SESSION);
+      return await this.#api.C_OpenSession(slot, C.CKF_SERIAL_SESSION);
     } catch {
       return undefined;
     }
   }
 
-  #tokenInfo(slot: Pkcs11Handle): Pkcs11TokenInfo | null {
+  async #tokenInfo(slot: Pkcs11Handle): Promise<Pkcs11TokenInfo | null> {
     try {
-      return this.#api.C_GetTokenInfo(slot);
+      return await this.#api.C_GetTokenInfo(slot);
     } catch {
       return null;
     }
   }
 
-  #presentTokens(): TokenRef[] {
-    const slots = this.#call('C_GetSlotList', () => this.#api.C_GetSlotList(true));
+  async #presentTokens(): Promise<TokenRef[]> {
+    const slots = await this.#call('C_GetSlotList', () => this.#api.C_GetSlotList(true));
     const out: TokenRef[] = [];
     for (const slot of slots) {
-      const info = this.#tokenInfo(slot);
+      const info = await this.#tokenInfo(slot);
       if (info) out.push({ slot, info, key: tokenKeyOf(slot, info) });
     }
     return out;
   }
 
-  #tokenByKey(key: string): TokenRef | undefined {
+  async #tokenByKey(key: string): Promise<TokenRef | undefined> {
     try {
-      return this.#presentTokens().find((t) => t.key === key);
+      return (await this.#presentTokens()).find((t) => t.key === key);
     } catch {
       return undefined;
     }
   }
 
-  #resolve(certId: string): TokenRef {
+  async #resolve(certId: string): Promise<TokenRef> {
     const { tokenKey } = parseCertId(certId);
-    const token = this.#tokenByKey(tokenKey);
+    const token = await this.#tokenByKey(tokenKey);
     if (token === undefined) throw new YizhengError('TOKEN_NOT_PRESENT', {});
     return token;
   }
@@ -531,24 +597,24 @@ export class Pkcs11Module {
     };
   }
 
-  #find(session: Pkcs11Handle, template: Pkcs11Attribute[], limit = 256): Pkcs11Handle[] {
-    this.#api.C_FindObjectsInit(session, template);
+  async #find(session: Pkcs11Handle, template: Pkcs11Attribute[], limit = 256): Promise<Pkcs11Handle[]> {
+    await this.#api.C_FindObjectsInit(session, template);
     try {
       const out: Pkcs11Handle[] = [];
       while (out.length < limit) {
-        const batch = this.#api.C_FindObjects(session, 32);
+        const batch = await this.#api.C_FindObjects(session, 32);
         if (batch.length === 0) break;
         out.push(...batch);
       }
       return out.slice(0, limit);
     } finally {
-      this.#safe(() => this.#api.C_FindObjectsFinal(session));
+      await this.#safe(() => this.#api.C_FindObjectsFinal(session));
     }
   }
 
-  #attribute(session: Pkcs11Handle, object: Pkcs11Handle, type: number): Buffer | undefined {
+  async #attribute(session: Pkcs11Handle, object: Pkcs11Handle, type: number): Promise<Buffer | undefined> {
     try {
-      const value = this.#api.C_GetAttributeValue(session, object, [{ type }])[0]?.value;
+      const value = (await this.#api.C_GetAttributeValue(session, object, [{ type }]))[0]?.value;
       return Buffer.isBuffer(value) ? value : undefined;
     } catch (err) {
       if (mayMeanRemoval(err)) throw err;
@@ -556,18 +622,18 @@ export class Pkcs11Module {
     }
   }
 
-  #certificatesOn(token: TokenRef): Pkcs11Certificate[] {
-    const session = this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION), token);
+  async #certificatesOn(token: TokenRef): Promise<Pkcs11Certificate[]> {
+    const session = await this.#call('C_OpenSession', () => this.#api.C_OpenSession(token.slot, C.CKF_SERIAL_SESSION), token);
     const found: { keyId: string; label: string; der: Uint8Array; certificate: Certificate }[] = [];
     try {
-      const handles = this.#call(
+      const handles = await this.#call(
         'C_FindObjects',
         () => this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_CERTIFICATE }, { type: C.CKA_CERTIFICATE_TYPE, value: C.CKC_X_509 }]),
         token,
       );
       for (const handle of handles) {
-        const der = this.#attribute(session, handle, C.CKA_VALUE);
-        const id = this.#attribute(session, handle, C.CKA_ID);
+        const der = await this.#attribute(session, handle, C.CKA_VALUE);
+        const id = await this.#attribute(session, handle, C.CKA_ID);
         if (der === undefined || id === undefined || id.length === 0 || id.length > 64) continue;
         let certificate: Certificate;
         try {
@@ -576,11 +642,11 @@ export class Pkcs11Module {
           continue; // not a certificate Yizheng can read: not offered
         }
         if (certificate.basicConstraints?.ca) continue;
-        const label = this.#attribute(session, handle, C.CKA_LABEL)?.toString('utf8').trim() || certificate.subject.commonName || id.toString('hex');
+        const label = (await this.#attribute(session, handle, C.CKA_LABEL))?.toString('utf8').trim() || certificate.subject.commonName || id.toString('hex');
         found.push({ keyId: id.toString('hex'), label, der: new Uint8Array(der), certificate });
       }
     } finally {
-      this.#safe(() => this.#api.C_CloseSession(session));
+      await this.#safe(() => this.#api.C_CloseSession(session));
     }
     const tokenInfo = {
       label: trim(token.info.label),
@@ -611,20 +677,20 @@ export class Pkcs11Module {
     });
   }
 
-  #plan(slot: Pkcs11Handle, certificate: Certificate, data: Uint8Array): {
+  async #plan(slot: Pkcs11Handle, certificate: Certificate, data: Uint8Array): Promise<{
     mechanism: number;
     parameter?: Buffer;
     input: Buffer;
     keyType: Pkcs11KeyType;
     fieldBytes: number;
     output: 'raw' | 'der';
-  } {
+  }> {
     const key = certificate.publicKey;
     let mechanisms: number[] | null = null;
-    const has = (m: number): boolean => {
+    const has = async (m: number): Promise<boolean> => {
       if (mechanisms === null) {
         try {
-          mechanisms = this.#api.C_GetMechanismList(slot);
+          mechanisms = await this.#api.C_GetMechanismList(slot);
         } catch (err) {
           if (mayMeanRemoval(err)) throw err;
           mechanisms = [];
@@ -635,14 +701,14 @@ export class Pkcs11Module {
     const message = Buffer.from(data);
     switch (key.algorithm) {
       case 'rsa': {
-        if (has(C.CKM_SHA256_RSA_PKCS)) return { mechanism: C.CKM_SHA256_RSA_PKCS, input: message, keyType: 'rsa', fieldBytes: 0, output: 'raw' };
+        if (await has(C.CKM_SHA256_RSA_PKCS)) return { mechanism: C.CKM_SHA256_RSA_PKCS, input: message, keyType: 'rsa', fieldBytes: 0, output: 'raw' };
         const digestInfo = Buffer.concat([SHA256_DIGEST_INFO_PREFIX, createHash('sha256').update(message).digest()]);
         return { mechanism: C.CKM_RSA_PKCS, input: digestInfo, keyType: 'rsa', fieldBytes: 0, output: 'raw' };
       }
       case 'ec': {
         const fieldBytes = curveFieldBytes(key.curve);
         const hash = key.curve === 'P-384' ? 'sha384' : key.curve === 'P-521' ? 'sha512' : 'sha256';
-        if (key.curve === 'P-256' && has(C.CKM_ECDSA_SHA256)) {
+        if (key.curve === 'P-256' && (await has(C.CKM_ECDSA_SHA256))) {
           return { mechanism: C.CKM_ECDSA_SHA256, input: message, keyType: 'ec', fieldBytes, output: 'raw' };
         }
         return { mechanism: C.CKM_ECDSA, input: createHash(hash).update(message).digest(), keyType: 'ec', fieldBytes, output: 'raw' };
@@ -699,7 +765,7 @@ export class Pkcs11Login {
     this.#slot = slot;
   }
 
-  /** False once logged out (after a signature, a logout, another login on the token, or removal). */
+  /** False once logged out (after a signature, a logout, another login on the token, removal, or closing the module). */
   get active(): boolean {
     return this.#active;
   }
@@ -716,18 +782,20 @@ export class Pkcs11Login {
   async sign(data: Uint8Array | string, options: Pkcs11SignOptions = {}): Promise<Pkcs11Signature> {
     if (!this.#active) throw new YizhengError('TOKEN_LOGIN_REQUIRED', {});
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    try {
-      return this.#module._sign(this, this.#session, this.#slot, this.keyId, bytes, options);
-    } finally {
-      if (!options.keepLoggedIn) this.logout();
-    }
+    return this.#module._sign(this, this.#session, this.#slot, this.keyId, bytes, options);
   }
 
-  /** Logs out and closes the session (idempotent; never throws). */
-  logout(): void {
-    if (!this.#active) return;
+  /** Logs out and closes the session (idempotent; never rejects). `active` is false at once. */
+  logout(): Promise<void> {
+    const session = this._end();
+    return session === null ? Promise.resolve() : this.#module._logout(this, session);
+  }
+
+  /** @internal Marks the login ended; its session when it was still active (to log out), else null. */
+  _end(): Pkcs11Handle | null {
+    if (!this.#active) return null;
     this.#active = false;
-    this.#module._logout(this, this.#session);
+    return this.#session;
   }
 }
 
@@ -735,73 +803,120 @@ export class Pkcs11Login {
 
 const CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
 
-function initialize(api: Pkcs11Api, libraryParameters: string | undefined, name: string): void {
-  try {
-    api.C_Initialize(libraryParameters === undefined ? undefined : { libraryParameters });
-  } catch (err) {
-    if (ckrOf(err) !== CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-      throw new YizhengError('CLIENT_NOT_RUNNING', { client: name }, { cause: err });
-    }
-  }
+function initArgs(libraryParameters: string | undefined): { libraryParameters: string } | undefined {
+  return libraryParameters === undefined ? undefined : { libraryParameters };
+}
+
+function notInitialized(err: unknown, name: string): YizhengError | null {
+  return ckrOf(err) === CKR_CRYPTOKI_ALREADY_INITIALIZED ? null : new YizhengError('CLIENT_NOT_RUNNING', { client: name }, { cause: err });
 }
 
 /**
- * Wraps a PKCS#11 implementation already loaded (for example a test double) and initialises it.
- * {@link Pkcs11Module.close} finalises it.
+ * Wraps a PKCS#11 implementation already loaded in this thread (for example a test double) and
+ * initialises it; its calls run in this thread. {@link Pkcs11Module.close} finalises it.
  */
 export function createPkcs11Module(api: Pkcs11Api, options: Pkcs11ModuleOptions & { libraryParameters?: string } = {}): Pkcs11Module {
-  initialize(api, options.libraryParameters, options.name ?? 'PKCS#11 module');
-  return new Pkcs11Module(api, options, () => {
+  const name = options.name ?? 'PKCS#11 module';
+  try {
+    api.C_Initialize(initArgs(options.libraryParameters));
+  } catch (err) {
+    const error = notInitialized(err, name);
+    if (error) throw error;
+  }
+  const wrapped = inThread(api);
+  return new Pkcs11Module(wrapped, options, async () => {
     try {
-      api.C_Finalize();
+      await wrapped.C_Finalize();
     } catch {
       // already finalised
     }
   });
 }
 
-/** One loaded library per path, shared (C_Initialize once) and finalised when the last user closes. */
-const loaded = new Map<string, { api: Promise<Pkcs11Api>; users: number }>();
+/**
+ * Starts a worker thread holding `library`, initialises it and wraps it; several modules may share it
+ * (the caller counts them). The worker's calls are the only ones made to the library.
+ *
+ * @internal
+ */
+async function startWorkerModule(library: Pkcs11WorkerLibrary, libraryParameters: string | undefined, name: string): Promise<Pkcs11AsyncApi> {
+  let api: Pkcs11AsyncApi;
+  try {
+    api = await startPkcs11Worker(library);
+  } catch (err) {
+    throw new YizhengError('CLIENT_NOT_RUNNING', { client: name }, { cause: err });
+  }
+  try {
+    await api.C_Initialize(initArgs(libraryParameters));
+  } catch (err) {
+    const error = notInitialized(err, name);
+    if (error) {
+      await api.close();
+      throw error;
+    }
+  }
+  return api;
+}
+
+/** One loaded library per path, in one worker thread, shared (C_Initialize once) and finalised when the last user closes. */
+const loaded = new Map<string, { api: Promise<Pkcs11AsyncApi>; users: number }>();
 
 /**
- * Loads the PKCS#11 library at `options.path` through `pkcs11js` and initialises it. Opening the same
- * path twice shares one initialised library.
+ * Loads the PKCS#11 library at `options.path` through `pkcs11js` in a worker thread and initialises
+ * it: every PKCS#11 call runs there, so a PIN pad waiting for the user, or a slow token, never blocks
+ * this thread's event loop. Opening the same path twice shares one worker and one initialised library.
  *
  * @throws {YizhengError} CLIENT_NOT_RUNNING when the library cannot be loaded or initialised.
  */
 export async function openPkcs11Module(options: OpenPkcs11ModuleOptions): Promise<Pkcs11Module> {
   const name = options.name ?? `PKCS#11 module ${options.path}`;
-  let entry = loaded.get(options.path);
+  return openShared(options.path, { kind: 'pkcs11js', path: options.path }, options, name);
+}
+
+/**
+ * Opens a module whose library is an ES module loaded in the worker thread (`createPkcs11Api(options)`
+ * returns an object shaped like `pkcs11js`): for tests, where a double must block its thread as a
+ * PIN pad does.
+ *
+ * @internal
+ */
+export async function openWorkerPkcs11Module(library: Pkcs11WorkerLibrary & { kind: 'script' }, options: Pkcs11ModuleOptions = {}): Promise<Pkcs11Module> {
+  const name = options.name ?? 'PKCS#11 module';
+  const api = await startWorkerModule(library, undefined, name);
+  return new Pkcs11Module(api, options, async () => {
+    try {
+      await api.C_Finalize();
+    } catch {
+      // already finalised
+    }
+    await api.close();
+  });
+}
+
+async function openShared(key: string, library: Pkcs11WorkerLibrary, options: Pkcs11ModuleOptions & { libraryParameters?: string }, name: string): Promise<Pkcs11Module> {
+  let entry = loaded.get(key);
   if (entry === undefined) {
-    const api = loadPkcs11Library(options.path).then((lib) => {
-      initialize(lib, options.libraryParameters, name);
-      return lib;
-    });
-    entry = { api, users: 0 };
-    loaded.set(options.path, entry);
+    entry = { api: startWorkerModule(library, options.libraryParameters, name), users: 0 };
+    loaded.set(key, entry);
   }
-  let api: Pkcs11Api;
+  let api: Pkcs11AsyncApi;
   try {
     api = await entry.api;
   } catch (err) {
-    if (loaded.get(options.path) === entry) loaded.delete(options.path);
+    if (loaded.get(key) === entry) loaded.delete(key);
     throw isYizhengError(err) ? err : new YizhengError('CLIENT_NOT_RUNNING', { client: name }, { cause: err });
   }
   entry.users++;
   const shared = entry;
-  return new Pkcs11Module(api, { ...options, name }, () => {
+  return new Pkcs11Module(api, { ...options, name }, async () => {
     shared.users--;
     if (shared.users > 0) return;
-    if (loaded.get(options.path) === shared) loaded.delete(options.path);
+    if (loaded.get(key) === shared) loaded.delete(key);
     try {
-      api.C_Finalize();
+      await api.C_Finalize();
     } catch {
       // already finalised
     }
-    try {
-      api.close?.();
-    } catch {
-      // unloading is best effort
-    }
+    await api.close();
   });
 }

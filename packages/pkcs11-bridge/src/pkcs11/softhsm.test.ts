@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isYizhengError, parseCertificate, verifySignature } from '@yizheng/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf } from '../../../core/test-utils/errors';
-import { loadSoftHsm } from '../testing/softhsm';
+import { loadSoftHsm, withSoftHsmToken } from '../testing/softhsm';
 import { openPkcs11Module, type Pkcs11Certificate, type Pkcs11Module } from './module';
 
 const hsm = loadSoftHsm();
@@ -29,15 +29,15 @@ describe.skipIf(hsm.skip !== null)(hsm.skip ?? 'SoftHSM2 through pkcs11js', () =
   });
   afterAll(() => module?.close());
 
-  it('lists the slots and tokens with label, serial, manufacturer and flags', () => {
+  it('lists the slots and tokens with label, serial, manufacturer and flags', async () => {
     if (!f) return;
-    const tokens = module.listSlots().flatMap((s) => (s.token ? [s.token] : []));
+    const tokens = (await module.listSlots()).flatMap((s) => (s.token ? [s.token] : []));
     const main = tokens.find((t) => t.label === f.tokens.main.label);
     expect(main).toMatchObject({ manufacturer: 'SoftHSM project', model: 'SoftHSM v2', pinLength: { min: 4, max: 255 } });
     expect(main?.serial).toMatch(/^[0-9a-f]{16}$/);
     expect(main?.pinState).toMatchObject({ locked: false, mustChange: false });
     expect(tokens.map((t) => t.label)).toContain(f.tokens.pin.label);
-    expect(module.info().manufacturer).toBe('SoftHSM');
+    expect((await module.info()).manufacturer).toBe('SoftHSM');
   });
 
   it('lists certificates with their keys: signing and encryption paired, the CA left out', () => {
@@ -86,37 +86,41 @@ describe.skipIf(hsm.skip !== null)(hsm.skip ?? 'SoftHSM2 through pkcs11js', () =
       const err = await vendor.signWithPin(c.id, f.userPin, TEXT).catch((e: unknown) => e);
       expect(isYizhengError(err, 'MECHANISM_UNSUPPORTED') && err.details['mechanism']).toBe('0x80000801: CKR_MECHANISM_INVALID');
     } finally {
-      vendor.close();
+      await vendor.close();
     }
   });
 
   it('answers a wrong PIN with PIN_INCORRECT and the flags-based status, then a right PIN works', async () => {
     if (!f) return;
-    const c = cert(f.tokens.pin.label, f.tokens.pin.certificates['pin-sign']);
-    const err = await module.login(c.id, '000000').catch((e: unknown) => e);
-    expect(isYizhengError(err, 'PIN_INCORRECT')).toBe(true);
-    if (!isYizhengError(err)) return;
-    // SoftHSM only ever sets COUNT_LOW: the count is unknown, the source is the flags.
-    expect(err.details).toMatchObject({ remaining: null, source: 'flags', finalTry: false, locked: false, mustChange: false });
-    expect(err.message).toContain('校验失败');
-    expect((await module.getPinStatus(c.id)).countLow).toBe(true);
-    const sig = await module.signWithPin(c.id, f.userPin, TEXT);
-    expect(verifySignature({ certificate: c.der, data: TEXT, signature: sig.signature })).toBe(true);
-    expect((await module.getPinStatus(c.id)).countLow).toBe(false);
+    await withSoftHsmToken(f.tokens.pin.label, async () => {
+      const c = cert(f.tokens.pin.label, f.tokens.pin.certificates['pin-sign']);
+      const err = await module.login(c.id, '000000').catch((e: unknown) => e);
+      expect(isYizhengError(err, 'PIN_INCORRECT')).toBe(true);
+      if (!isYizhengError(err)) return;
+      // SoftHSM only ever sets COUNT_LOW: the count is unknown, the source is the flags.
+      expect(err.details).toMatchObject({ remaining: null, source: 'flags', finalTry: false, locked: false, mustChange: false });
+      expect(err.message).toContain('校验失败');
+      expect((await module.getPinStatus(c.id)).countLow).toBe(true);
+      const sig = await module.signWithPin(c.id, f.userPin, TEXT);
+      expect(verifySignature({ certificate: c.der, data: TEXT, signature: sig.signature })).toBe(true);
+      expect((await module.getPinStatus(c.id)).countLow).toBe(false);
+    });
   });
 
   it('changes the PIN (and back)', async () => {
     if (!f) return;
-    const c = cert(f.tokens.pin.label, f.tokens.pin.certificates['pin-sign']);
-    const next = '80461357';
-    await module.changePin(c.id, f.userPin, next);
-    try {
-      expect(await codeOf(module.login(c.id, f.userPin))).toBe('PIN_INCORRECT');
-      (await module.login(c.id, next)).logout();
-    } finally {
-      await module.changePin(c.id, next, f.userPin);
-    }
-    (await module.login(c.id, f.userPin)).logout();
+    await withSoftHsmToken(f.tokens.pin.label, async () => {
+      const c = cert(f.tokens.pin.label, f.tokens.pin.certificates['pin-sign']);
+      const next = '80461357';
+      await module.changePin(c.id, f.userPin, next);
+      try {
+        expect(await codeOf(module.login(c.id, f.userPin))).toBe('PIN_INCORRECT');
+        (await module.login(c.id, next)).logout();
+      } finally {
+        await module.changePin(c.id, next, f.userPin);
+      }
+      (await module.login(c.id, f.userPin)).logout();
+    });
   });
 
   it('refuses an unknown certificate and a module that does not load', async () => {

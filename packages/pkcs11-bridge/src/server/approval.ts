@@ -3,8 +3,9 @@
  * - approving a web page's origin: the window names the site and asks for the 6-digit code the page
  *   displays. Typing the code (not just "y") proves the request comes from the page the user is
  *   looking at: a hidden page asking at the same moment has another code;
- * - a PIN, when the bridge takes PINs in its window (`pinEntry: 'helper'`), or when the key has one
- *   try left and a page asks to log in: the page's PIN is not used for that last try.
+ * - a PIN, when the bridge takes PINs in its window (`pinEntry: 'helper'`), or when a page asks to log
+ *   in and the bridge cannot tell that the try is not the key's last (the token says one try is left,
+ *   or wrong PINs came before): the page's PIN is not used for a try that may lock the key.
  */
 import { createInterface, type Interface } from 'node:readline/promises';
 import { Writable, type Readable } from 'node:stream';
@@ -76,8 +77,15 @@ export interface PinRequest {
    * change asks the three in turn).
    */
   readonly ask: 'login' | 'old-pin' | 'new-pin' | 'repeat-new-pin';
-  /** The key has one try left: a wrong PIN now locks it. */
+  /** The key says it has one try left: a wrong PIN now locks it. */
   readonly finalTry: boolean;
+  /**
+   * A wrong PIN now may lock the key: it says so ({@link PinRequest.finalTry}), or wrong PINs came
+   * before and the key does not say how many tries are left.
+   */
+  readonly mayBeFinalTry: boolean;
+  /** Wrong PINs in a row on this key that the bridge saw (0 when none, or when they were typed elsewhere). */
+  readonly wrongPins: number;
   /** Aborted when the request times out or the page goes away. */
   readonly signal: AbortSignal;
 }
@@ -93,7 +101,7 @@ export type PinPrompter = (request: PinRequest) => Promise<string | null>;
 export function createTerminalPinPrompter(options: TerminalApproverOptions = {}): PinPrompter {
   const input = options.input ?? process.stdin;
   const write = options.write ?? ((text: string) => void process.stderr.write(text));
-  return async ({ origin, certificate, token, ask, finalTry, signal }) => {
+  return async ({ origin, certificate, token, ask, finalTry, mayBeFinalTry, wrongPins, signal }) => {
     if (ask === 'login' || ask === 'old-pin') {
       const what = ask === 'login' ? ['登录', 'sign in'] : ['修改UKey密码', 'change the PIN'];
       write(
@@ -103,6 +111,13 @@ export function createTerminalPinPrompter(options: TerminalApproverOptions = {})
           `Type the key's ${ask === 'login' ? '' : 'current '}PIN here and press Enter (it is not shown), or just press Enter to cancel.\n`,
       );
       if (finalTry) write('注意：UKey密码只剩最后1次机会，输错将锁死UKey。\nWarning: one try left; a wrong PIN locks the key.\n');
+      else if (mayBeFinalTry) {
+        const before = wrongPins > 0 ? [`此前已连续输错${wrongPins}次密码，`, `${wrongPins} wrong PIN${wrongPins === 1 ? '' : 's'} in a row so far; `] : ['此前有输错密码的记录，', 'wrong PINs were entered before; '];
+        write(
+          `注意：${before[0]}UKey未告知剩余次数，这次输错可能锁死UKey。请确认密码后再输入。\n` +
+            `Warning: ${before[1]}the key does not say how many tries are left, and a wrong PIN now may lock it.\n`,
+        );
+      }
     }
     const label = { login: 'UKey密码 / PIN', 'old-pin': '当前密码 / current PIN', 'new-pin': '新密码 / new PIN', 'repeat-new-pin': '再次输入新密码 / new PIN again' }[ask];
     write(`${label}: `);

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { verifySignature } from '@yizheng/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
-import { CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED, CKF_USER_PIN_TO_BE_CHANGED } from '../pin-state';
+import { CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_TO_BE_CHANGED } from '../pin-state';
 import { CKF_PROTECTED_AUTHENTICATION_PATH } from '../pkcs11/constants';
 import type { FakePkcs11 } from '../testing/fake-pkcs11';
 import { FAKE_PIN, FAKE_SERIAL, fakeTokenSet } from '../testing/fake-tokens';
@@ -23,7 +23,7 @@ const running: { bridge: RunningBridge; module: Pkcs11Module }[] = [];
 afterEach(async () => {
   for (const r of running.splice(0)) {
     await r.bridge.close();
-    r.module.close();
+    await r.module.close();
   }
 });
 
@@ -240,9 +240,10 @@ describe('PIN logins', () => {
     expect((await b.call('sign', { certId: set.ids.rsa, text: challenge(OTHER) })).error?.code).toBe('TOKEN_LOGIN_REQUIRED');
     const a2 = await h.client(SITE);
     expect((await a2.call('sign', { certId: set.ids.rsa, text: challenge(SITE) })).error?.code).toBe('TOKEN_LOGIN_REQUIRED');
-    // B's own login ends A's.
-    await b.call('login', { certId: set.ids.rsa, pin: FAKE_PIN });
-    expect((await a.call('sign', { certId: set.ids.rsa, text: challenge(SITE) })).error?.code).toBe('TOKEN_LOGIN_REQUIRED');
+    // B waits until A's login is over: it cannot end it.
+    expect((await b.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error?.code).toBe('BRIDGE_RATE_LIMITED');
+    expect((await a.call('sign', { certId: set.ids.rsa, text: challenge(SITE) })).result).toBeDefined();
+    expect((await b.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).result).toBeNull();
     expect((await b.call('sign', { certId: set.ids.rsa, text: challenge(OTHER) })).result).toBeDefined();
   });
 
@@ -267,18 +268,20 @@ describe('PIN logins', () => {
   });
 
   it('rate-limits PIN attempts: the wait doubles after each wrong PIN, and no try is spent meanwhile', async () => {
-    const h = await harness({ fake: { maxTries: 10 } });
+    const h = await harness({ fake: { maxTries: 10 }, trustFinalTryFlag: true, pinPrompter: async () => FAKE_PIN });
     const c = await h.client(SITE);
     const wrong = await c.call('login', { certId: set.ids.rsa, pin: '000000' });
     expect(wrong.error).toMatchObject({ code: 'PIN_INCORRECT', details: { source: 'flags', remaining: null, retriesZh: '剩余尝试次数未知。' } });
     expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error).toMatchObject({ code: 'BRIDGE_RATE_LIMITED', details: { retryAfterSeconds: 3 } });
     expect((await c.call('changePin', { certId: set.ids.rsa, oldPin: '000000', newPin: '80461357' })).error?.code).toBe('BRIDGE_RATE_LIMITED');
     h.clock.t += 3000;
-    await c.call('login', { certId: set.ids.rsa, pin: '000001' });
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000001' })).error?.code).toBe('PIN_INCORRECT');
     expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error).toMatchObject({ details: { retryAfterSeconds: 6 } });
     expect(h.fake.calls.filter((x) => x === 'C_Login')).toHaveLength(2);
     h.clock.t += 6000;
-    expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).result).toBeNull();
+    // Two wrong PINs in a row: the third try is typed in the bridge's window, not taken from the page.
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000002' })).result).toBeNull();
+    expect(h.logs.filter((l) => l.includes('pin-asked'))).toHaveLength(1);
   });
 
   it('reports a default PIN so the page asks to change it, and changes it', async () => {
@@ -298,7 +301,8 @@ describe('one PIN operation per token, whichever page asks', () => {
   const wrong = (i: number): Record<string, unknown> => ({ certId: set.ids.rsa, pin: `0000${String(i).padStart(2, '0')}` });
 
   it('lets one of many wrong PINs sent at once reach the token: on one connection, and from every origin', async () => {
-    const h = await harness({ allowedOrigins: [SITE, ...SITES], fake: { maxTries: 6 } });
+    // FINAL_TRY trusted, so that a second wrong PIN from a page may reach the token at all.
+    const h = await harness({ allowedOrigins: [SITE, ...SITES], fake: { maxTries: 6 }, trustFinalTryFlag: true });
     const one = await h.client(SITE);
     // Sent together, they arrive in one read: before, all 8 reached C_Login and locked the key.
     const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => one.call('login', wrong(i))));
@@ -312,17 +316,21 @@ describe('one PIN operation per token, whichever page asks', () => {
     expect(loginCalls(h)).toBe(2);
   });
 
-  it('never locks the key, however many wrong PINs pages send: the last try is refused (PIN_FINAL_TRY)', async () => {
-    const h = await harness({ allowedOrigins: [SITE, ...SITES], fake: { maxTries: 6 } });
-    const clients = await Promise.all([SITE, ...SITES].map((o) => h.client(o)));
-    for (let round = 0; round < 10; round++) {
-      await Promise.all(clients.flatMap((c, i) => [c.call('login', wrong(2 * i)), c.call('changePin', { ...wrong(2 * i + 1), oldPin: '000000', newPin: '80461357' })]));
-      h.clock.t += 61_000; // past the longest wait
+  it('never locks the key, however many wrong PINs pages send: after one, a page PIN is refused (PIN_FINAL_TRY)', async () => {
+    for (const [trustFinalTryFlag, reached] of [
+      [false, 1], // the bridge cannot tell the second try is not the last
+      [true, 2], // FINAL_TRY trusted: still never a third page PIN after two wrong ones in a row
+    ] as const) {
+      const h = await harness({ allowedOrigins: [SITE, ...SITES], fake: { maxTries: 6 }, trustFinalTryFlag });
+      const clients = await Promise.all([SITE, ...SITES].map((o) => h.client(o)));
+      for (let round = 0; round < 10; round++) {
+        await Promise.all(clients.flatMap((c, i) => [c.call('login', wrong(2 * i)), c.call('changePin', { ...wrong(2 * i + 1), oldPin: '000000', newPin: '80461357' })]));
+        h.clock.t += 61_000; // past the longest wait
+      }
+      expect(loginCalls(h) + h.fake.calls.filter((x) => x === 'C_SetPIN').length, `trust ${trustFinalTryFlag}`).toBe(reached);
+      expect(h.fake.isLocked(FAKE_SERIAL)).toBe(false);
+      expect((await clients[0]?.call('login', { certId: set.ids.rsa, pin: FAKE_PIN }))?.error).toMatchObject({ code: 'PIN_FINAL_TRY', details: { remaining: null, reason: 'tries-unknown' } });
     }
-    expect(loginCalls(h) + h.fake.calls.filter((x) => x === 'C_SetPIN').length).toBe(5); // maxTries - 1
-    expect(h.fake.flagsOf(FAKE_SERIAL) & CKF_USER_PIN_LOCKED).toBe(0);
-    expect(h.fake.flagsOf(FAKE_SERIAL) & CKF_USER_PIN_FINAL_TRY).not.toBe(0);
-    expect((await clients[0]?.call('login', { certId: set.ids.rsa, pin: FAKE_PIN }))?.error?.code).toBe('PIN_FINAL_TRY');
   });
 
   it("refuses a second PIN operation on the token while one is under way (here: the bridge's window is asking)", async () => {
@@ -347,6 +355,171 @@ describe('one PIN operation per token, whichever page asks', () => {
     answer(FAKE_PIN);
     expect((await pending).result).toBeNull();
     expect([loginCalls(h), asked.length]).toEqual([1, 1]);
+  });
+});
+
+describe('certificate ids: one spelling per token, limits keyed on the token', () => {
+  /** Spellings of FAKE0001/01 that decodeURIComponent reads as the same token. */
+  const ALIASES = [
+    '%46AKE0001/01',
+    'F%41KE0001/01',
+    'FA%4BE0001/01',
+    'FA%4bE0001/01',
+    'FAK%450001/01',
+    'FAKE%30001/01',
+    'FAKE0%3001/01',
+    'FAKE00%301/01',
+    'FAKE000%31/01',
+    '%46%41%4B%45%30%30%30%31/01',
+  ];
+
+  it('refuses every other spelling of a certificate id (CERT_NOT_FOUND), before anything reaches the token', async () => {
+    const h = await harness({ limits: { messageBurst: 100 } });
+    const c = await h.client(SITE);
+    for (const certId of [...ALIASES, '%E0%A4%A/01', 'FAKE0001%/01']) {
+      for (const method of ['login', 'getPinStatus', 'changePin', 'sign', 'logout']) {
+        const answer = await c.call(method, { certId, pin: '000000', oldPin: '000000', newPin: '80461357', text: challenge() });
+        expect(answer.error?.code, `${method} ${certId}`).toBe('CERT_NOT_FOUND');
+      }
+    }
+    expect(h.fake.calls).not.toContain('C_Login');
+    expect(h.fake.calls).not.toContain('C_SetPIN');
+    expect((await c.call('getPinStatus', { certId: set.ids.rsa })).result).toMatchObject({ locked: false });
+  });
+
+  it('six wrong PINs at once under six spellings of the serial: one reaches the token, which is not locked', async () => {
+    const h = await harness({ fake: { maxTries: 6 } });
+    const c = await h.client(SITE);
+    for (const [i, certId] of [set.ids.rsa, ...ALIASES.slice(0, 5)].entries()) await c.call('login', { certId, pin: `00000${i}` });
+    expect(loginCalls(h)).toBe(1);
+    expect(h.fake.isLocked(FAKE_SERIAL)).toBe(false);
+    expect(h.fake.triesUsed(FAKE_SERIAL)).toBe(1);
+  });
+
+  it('ten logins at once under ten spellings: one reaches the token', async () => {
+    const h = await harness({ allowedOrigins: [SITE, OTHER], fake: { maxTries: 10 } });
+    const clients = await Promise.all([SITE, OTHER].map((o) => h.client(o)));
+    const spellings = [set.ids.rsa, ...ALIASES.slice(0, 9)];
+    const answers = await Promise.all(spellings.map((certId, i) => clients[i % 2]?.call('login', { certId, pin: `0000${String(i).padStart(2, '0')}` })));
+    expect(loginCalls(h)).toBe(1);
+    expect(answers.map((a) => a?.error?.code).filter((code) => code !== 'CERT_NOT_FOUND' && code !== 'BRIDGE_RATE_LIMITED')).toEqual(['PIN_INCORRECT']);
+  });
+
+  it("keys the wait and the one-at-a-time lock on the token, whichever certificate of it is named", async () => {
+    const h = await harness({ fake: { maxTries: 10 } });
+    const c = await h.client(SITE);
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000000' })).error?.code).toBe('PIN_INCORRECT');
+    for (const certId of [set.ids.ecSigning, set.ids.sm2, set.ids.ecEncryption]) {
+      expect((await c.call('login', { certId, pin: FAKE_PIN })).error?.code, certId).toBe('BRIDGE_RATE_LIMITED');
+    }
+    expect(loginCalls(h)).toBe(1);
+  });
+});
+
+describe('tries the token cannot vouch for (no FINAL_TRY): the bridge counts wrong PINs itself', () => {
+  it('a token that only raises COUNT_LOW (as SoftHSM2) or nothing: a patient page never locks it', async () => {
+    for (const pinFlags of ['count-low', 'none'] as const) {
+      const h = await harness({ fake: { maxTries: 3, pinFlags } });
+      const c = await h.client(SITE);
+      for (let round = 0; round < 10; round++) {
+        await c.call('login', { certId: set.ids.rsa, pin: `00000${round}` });
+        h.clock.t += 61_000; // past the longest wait
+      }
+      expect([loginCalls(h), h.fake.isLocked(FAKE_SERIAL)], pinFlags).toEqual([1, false]);
+      // Without the bridge's window (--no-prompt) the page is told to use the window or the CA's tool.
+      expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error, pinFlags).toMatchObject({ code: 'PIN_FINAL_TRY', details: { remaining: null } });
+      h.clock.t += 1000;
+      expect((await c.call('changePin', { certId: set.ids.rsa, oldPin: FAKE_PIN, newPin: '80461357' })).error?.code, pinFlags).toBe('PIN_FINAL_TRY');
+      expect(h.fake.calls).not.toContain('C_SetPIN');
+    }
+  });
+
+  it("after a wrong PIN asks in the bridge's window, saying the try may be the last; a right PIN there gives the page its PIN back", async () => {
+    const asked: PinRequest[] = [];
+    let typed: string | null = FAKE_PIN;
+    const h = await harness({
+      fake: { maxTries: 3, pinFlags: 'count-low' },
+      pinPrompter: async (r) => {
+        asked.push(r);
+        return typed;
+      },
+    });
+    const c = await h.client(SITE);
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000000' })).error?.code).toBe('PIN_INCORRECT');
+    expect(asked).toHaveLength(0);
+    h.clock.t += 3000;
+    typed = '000001';
+    expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error?.code).toBe('PIN_INCORRECT'); // the typed one was used, not the page's
+    expect(asked.map((r) => [r.ask, r.finalTry, r.mayBeFinalTry, r.wrongPins])).toEqual([['login', false, true, 1]]);
+    h.clock.t += 6000;
+    typed = FAKE_PIN;
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000002' })).result).toBeNull();
+    expect(asked.map((r) => r.wrongPins)).toEqual([1, 2]);
+    expect([loginCalls(h), h.fake.isLocked(FAKE_SERIAL)]).toEqual([3, false]);
+    expect((await c.call('sign', { certId: set.ids.rsa, text: challenge() })).result).toBeDefined();
+    // Counted back to zero by the right PIN: the page's PIN is used again.
+    h.clock.t += 1000;
+    expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).result).toBeNull();
+    expect(asked).toHaveLength(2);
+  });
+
+  it('a COUNT_LOW flag the bridge did not cause (wrong PINs typed elsewhere, how many unknown) keeps the page PIN out', async () => {
+    const h = await harness({ fake: { pinFlags: 'count-low', flags: CKF_USER_PIN_COUNT_LOW } });
+    const c = await h.client(SITE);
+    expect((await c.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).error).toMatchObject({ code: 'PIN_FINAL_TRY', details: { remaining: null } });
+    expect(loginCalls(h)).toBe(0);
+  });
+
+  it('trustFinalTryFlag: one more page PIN after a wrong one while the token shows COUNT_LOW, never after two, nor when it shows no flags', async () => {
+    const h = await harness({ fake: { maxTries: 3, pinFlags: 'count-low' }, trustFinalTryFlag: true });
+    const c = await h.client(SITE);
+    for (let round = 0; round < 5; round++) {
+      await c.call('login', { certId: set.ids.rsa, pin: `00000${round}` });
+      h.clock.t += 61_000;
+    }
+    expect([loginCalls(h), h.fake.isLocked(FAKE_SERIAL)]).toEqual([2, false]);
+    const none = await harness({ fake: { maxTries: 2, pinFlags: 'none' }, trustFinalTryFlag: true });
+    const d = await none.client(SITE);
+    for (let round = 0; round < 5; round++) {
+      await d.call('login', { certId: set.ids.rsa, pin: `00000${round}` });
+      none.clock.t += 61_000;
+    }
+    expect([loginCalls(none), none.fake.isLocked(FAKE_SERIAL)]).toEqual([1, false]);
+  });
+});
+
+describe("a login belongs to its connection: no other page's PIN ends it", () => {
+  it('a wrong PIN from another origin neither reaches the token nor ends the login; the holder signs', async () => {
+    const h = await harness({ allowedOrigins: [SITE, OTHER] });
+    const a = await h.client(SITE);
+    const b = await h.client(OTHER);
+    expect((await a.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).result).toBeNull();
+    expect((await b.call('login', { certId: set.ids.ecSigning, pin: '000000' })).error).toMatchObject({ code: 'BRIDGE_RATE_LIMITED' });
+    expect((await b.call('changePin', { certId: set.ids.rsa, oldPin: '000000', newPin: '80461357' })).error?.code).toBe('BRIDGE_RATE_LIMITED');
+    expect(loginCalls(h)).toBe(1);
+    expect(h.fake.calls).not.toContain('C_SetPIN');
+    const text = challenge();
+    const sig = (await a.call('sign', { certId: set.ids.rsa, text })).result as { signature: string };
+    expect(verifySignature({ certificate: set.rsa.der, data: text, signature: sig.signature })).toBe(true);
+    // Signed: the token is free again.
+    expect((await b.call('login', { certId: set.ids.ecSigning, pin: '000000' })).error?.code).toBe('PIN_INCORRECT');
+  });
+
+  it('frees the token when the holder logs out, goes away or waits too long', async () => {
+    const h = await harness({ allowedOrigins: [SITE, OTHER], limits: { loginTtlMs: 60 } });
+    const b = await h.client(OTHER);
+    const a = await h.client(SITE);
+    await a.call('login', { certId: set.ids.rsa, pin: FAKE_PIN });
+    await a.call('logout', { certId: set.ids.rsa });
+    expect((await b.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).result).toBeNull();
+    await sleep(100); // B's login expires
+    expect(h.fake.isLoggedIn(FAKE_SERIAL)).toBe(false);
+    expect((await a.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).result).toBeNull();
+    a.close();
+    await a.closed;
+    await until(() => !h.fake.isLoggedIn(FAKE_SERIAL));
+    expect((await b.call('login', { certId: set.ids.rsa, pin: FAKE_PIN })).result).toBeNull();
+    expect((await b.call('sign', { certId: set.ids.rsa, text: challenge(OTHER) })).result).toBeDefined();
   });
 });
 
@@ -391,11 +564,15 @@ describe("the key's last PIN try", () => {
     expect(h.logs.join('\n')).not.toContain(FAKE_PIN);
   });
 
-  it('may be spent on a PIN pad', async () => {
-    const h = await harness({ fake: { flags: CKF_PROTECTED_AUTHENTICATION_PATH | CKF_USER_PIN_FINAL_TRY } });
+  it('may be spent on a PIN pad, also when the page sent a PIN it may not spend', async () => {
+    let pad = 0;
+    const h = await harness({ fake: { flags: CKF_PROTECTED_AUTHENTICATION_PATH | CKF_USER_PIN_FINAL_TRY, pinPad: () => (pad++, 'ok') } });
     const c = await h.client(SITE);
+    expect((await c.call('login', { certId: set.ids.rsa, pin: '000000' })).result).toBeNull(); // the pad, not the page's PIN
+    h.fake.setFlags(FAKE_SERIAL, h.fake.flagsOf(FAKE_SERIAL) | CKF_USER_PIN_FINAL_TRY);
+    h.clock.t += 1000;
     expect((await c.call('login', { certId: set.ids.rsa })).result).toBeNull();
-    expect(loginCalls(h)).toBe(1);
+    expect([loginCalls(h), pad]).toEqual([2, 2]);
   });
 });
 
@@ -588,7 +765,7 @@ describe('limits', () => {
 
 describe('logs', () => {
   it('never contain a PIN, a challenge or a signature', async () => {
-    const h = await harness({ fake: { pin: '1234', flags: CKF_USER_PIN_TO_BE_CHANGED } });
+    const h = await harness({ fake: { pin: '1234', flags: CKF_USER_PIN_TO_BE_CHANGED }, pinPrompter: async () => '80461357' });
     const c = await h.client(SITE);
     const secrets = ['1234', '80461357', '000000'];
     await c.call('changePin', { certId: set.ids.ecSigning, oldPin: '1234', newPin: '80461357' });

@@ -2,7 +2,7 @@
  * The loopback bridge: a WebSocket server on 127.0.0.1 and ::1 that lets approved web pages list the
  * certificates on a PKCS#11 token, log in with a PIN and sign their own login challenge.
  *
- * Lessons from Fortify (DOMAIN.md §7) and what each rule stops:
+ * Lessons from Fortify's local signing service, and what each rule stops:
  * - the Host header must name the loopback address and port (DNS rebinding);
  * - the page's Origin must be https (http only on a loopback host) and approved (allow-list or the
  *   user) before anything beyond `hello`; approvals belong to one origin, logins to one connection
@@ -10,8 +10,14 @@
  * - no CORS headers at all, anywhere;
  * - message size, message rate and connection count are limited; a connection whose origin is not
  *   approved is closed after a while, and cannot take the places kept for approved origins;
+ * - certificate ids only as the module writes them (one spelling per token), and every PIN limit and
+ *   lock keyed on the token the module resolves, never on the text a page sent;
  * - one PIN operation per token at a time, whichever page asks, each recorded before it reaches the
- *   token, with a growing wait after wrong PINs; a page's PIN is never spent on the key's last try;
+ *   token, with a growing wait after wrong PINs; a page's PIN is spent only on a try the bridge knows
+ *   is not the key's last (the bridge counts wrong PINs itself): else the PIN is typed in the bridge's
+ *   window or on the PIN pad;
+ * - a login belongs to one connection and holds its token until it signs, ends or expires: no other
+ *   page's PIN operation can end it;
  * - only a Yizheng challenge text for the connection's own origin is signed;
  * - nothing secret is logged: no PIN, no signature, no challenge, no certificate.
  */
@@ -20,7 +26,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isYizhengError, normalizeOrigin, YizhengError } from '@yizheng/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Pkcs11Login, Pkcs11Module, Pkcs11TokenSummary } from '../pkcs11/module';
+import { parseCertId, type Pkcs11Login, type Pkcs11Module, type Pkcs11TokenSummary } from '../pkcs11/module';
 import { BRIDGE_PATH, BRIDGE_PROTOCOL, DEFAULT_BRIDGE_PORT, type BridgeEvent, type BridgeHello } from '../protocol';
 import type { Approver, PinPrompter, PinRequest } from './approval';
 import { assertSignableChallenge } from './challenge';
@@ -92,10 +98,18 @@ export interface BridgeOptions {
   readonly pinEntry?: BridgePinEntry;
   /**
    * Asks the user for a PIN in the bridge's own window (see {@link createTerminalPinPrompter}): for
-   * every login with `pinEntry: 'helper'`, and with `page` for a login when the key has one try left
-   * (without a prompter that login is refused with PIN_FINAL_TRY).
+   * every login with `pinEntry: 'helper'`, and with `page` for a login when the bridge cannot tell
+   * that the try is not the key's last (without a prompter that login is refused with PIN_FINAL_TRY).
    */
   readonly pinPrompter?: PinPrompter;
+  /**
+   * The module reliably raises CKF_USER_PIN_FINAL_TRY before a key's last try (check with its vendor).
+   * Default false: after any wrong PIN (counted by the bridge, or shown by the token's COUNT_LOW flag)
+   * a page's PIN is not used and the PIN is asked in the bridge's window. True lets a page send the PIN
+   * again after one wrong PIN while the token shows COUNT_LOW but not FINAL_TRY; after two wrong PINs in
+   * a row the window asks either way.
+   */
+  readonly trustFinalTryFlag?: boolean;
   /** The logger; default one line per event on stderr. */
   readonly logger?: BridgeLogger;
   /** Overrides of {@link BridgeLimits}. */
@@ -150,11 +164,18 @@ interface ConnectionLogin {
   readonly timer: NodeJS.Timeout;
 }
 
+/** A certificate id as the module writes it, and its token's key (the token serial the module resolves it by). */
+interface CertRef {
+  readonly certId: string;
+  readonly tokenKey: string;
+}
+
 interface Connection {
   readonly id: number;
   readonly origin: string;
   readonly ws: WebSocket;
   readonly bucket: TokenBucket;
+  /** This connection's logins, by token key. */
   readonly logins: Map<string, ConnectionLogin>;
   /** Aborted when the connection closes (ends the questions asked for it in the bridge's window). */
   readonly gone: AbortController;
@@ -167,14 +188,19 @@ interface Connection {
   idleTimer?: NodeJS.Timeout;
 }
 
-function tokenKeyOfCertId(certId: string): string {
-  return certId.slice(0, Math.max(0, certId.lastIndexOf('/')));
-}
-
 function stringParam(params: Readonly<Record<string, unknown>>, name: string, max: number): string {
   const v = params[name];
   if (typeof v !== 'string' || v.length > max) throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: `${name} must be a string of at most ${max} characters` });
   return v;
+}
+
+/**
+ * The `certId` parameter: only as the module writes it (`FAKE0001/01`, never `%46AKE0001/01`), so
+ * that every spelling a page may send names the token one way. CERT_NOT_FOUND otherwise.
+ */
+function certParam(params: Readonly<Record<string, unknown>>): CertRef {
+  const certId = stringParam(params, 'certId', 512);
+  return { certId, tokenKey: parseCertId(certId).tokenKey };
 }
 
 function pinParam(params: Readonly<Record<string, unknown>>, name: string): string {
@@ -246,9 +272,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const refusedUntil = new Map<string, number>();
   const pending = new Map<string, { code: string; result: Promise<boolean> }>();
   let terminalQueue: Promise<unknown> = Promise.resolve();
+  const trustFinalTryFlag = options.trustFinalTryFlag === true;
+  /** PIN attempts and wrong PINs in a row, per token key (never per certId text). */
   const pinLimiter = new PinAttemptLimiter(limits.pin);
   /** Tokens with a PIN operation under way (login, PIN change), whichever page asked. */
   const pinBusy = new Set<string>();
+  /** The connection holding a login on each token, until it signs, logs out, expires or goes. */
+  const loginHolders = new Map<string, Connection>();
   const connections = new Set<Connection>();
   let nextConnectionId = 1;
   let port = options.port ?? DEFAULT_BRIDGE_PORT;
@@ -260,8 +290,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const entry = conn.logins.get(tokenKey);
     if (!entry) return;
     clearTimeout(entry.timer);
-    entry.login.logout();
     conn.logins.delete(tokenKey);
+    if (loginHolders.get(tokenKey) === conn) loginHolders.delete(tokenKey);
+    void entry.login.logout();
   };
 
   // --- the bridge's window ----------------------------------------------------------------------
@@ -340,44 +371,110 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   // --- methods -----------------------------------------------------------------------------------
 
+  /** What a PIN operation knows when it starts, inside its token's lock. */
+  interface PinContext {
+    /** The token, as it reports itself now. */
+    readonly token: Pkcs11TokenSummary;
+    /** Wrong PINs in a row on it, as the bridge counted them (before this attempt). */
+    readonly wrongPins: number;
+  }
+
   /**
-   * Runs one PIN operation on the token holding `certId`: at most one per token at a time across all
-   * pages and connections (another one meanwhile is refused, never queued: a page must not line up
-   * guesses), and only once the token's wait after wrong PINs is over. The attempt is recorded as a
+   * Runs one PIN operation on the token holding `cert`, keyed on the token the module resolves (its
+   * serial, or its slot when it has none): at most one per token at a time across all pages and
+   * connections (another one meanwhile is refused, never queued: a page must not line up guesses),
+   * none while another connection holds a login on the token (its login must not end by someone
+   * else's PIN), and only once the token's wait after wrong PINs is over. The attempt is recorded as a
    * wrong PIN before it starts, and corrected by its outcome.
    */
-  const pinOperation = async <T>(conn: Connection, certId: string, operation: () => Promise<T>): Promise<T> => {
-    const tokenKey = tokenKeyOfCertId(certId);
+  const pinOperation = async <T>(conn: Connection, cert: CertRef, operation: (context: PinContext) => Promise<T>): Promise<T> => {
     const refuse = (waitMs: number, reason: string): YizhengError => {
       const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
       log.warn('pin-rate-limited', { origin: conn.origin, connection: conn.id, reason, retryAfterSeconds });
       return new YizhengError('BRIDGE_RATE_LIMITED', { retryAfterSeconds });
     };
-    if (pinBusy.has(tokenKey)) throw refuse(1000, 'another PIN operation on the token is under way');
+    const busy = (key: string): YizhengError | null => {
+      if (pinBusy.has(key)) return refuse(1000, 'another PIN operation on the token is under way');
+      const holder = loginHolders.get(key);
+      return holder !== undefined && holder !== conn ? refuse(1000, 'another connection is logged in to the token') : null;
+    };
+    // Refused at once, without waiting for the module (which may be waiting for a PIN pad on this token).
+    const early = busy(cert.tokenKey);
+    if (early) throw early;
+    // Only a token that is present gets a limiter entry: a page cannot grow the map with made-up serials.
+    const tokenKey = (await module.tokenOf(cert.certId)).serial;
+    const late = busy(tokenKey);
+    if (late) throw late;
     const wait = pinLimiter.waitMs(tokenKey, now());
     if (wait > 0) throw refuse(wait, 'wait after a failed PIN attempt');
+    const wrongPins = pinLimiter.wrongPins(tokenKey);
     pinBusy.add(tokenKey);
     pinLimiter.begin(tokenKey, now());
     try {
-      const result = await operation();
+      // Read again inside the lock: the flags now are the ones the decision rests on.
+      const token = await module.tokenOf(cert.certId);
+      const result = await operation({ token, wrongPins });
       pinLimiter.record(tokenKey, now(), 'ok');
       return result;
     } catch (err) {
       const wrong = isYizhengError(err, 'PIN_INCORRECT') || isYizhengError(err, 'PIN_LOCKED');
-      pinLimiter.record(tokenKey, now(), wrong ? 'wrong-pin' : 'failed');
+      // PIN_MUST_CHANGE comes after the token took the PIN: its count of wrong PINs is back to zero.
+      pinLimiter.record(tokenKey, now(), wrong ? 'wrong-pin' : isYizhengError(err, 'PIN_MUST_CHANGE') ? 'ok' : 'failed');
       throw err;
     } finally {
       pinBusy.delete(tokenKey);
     }
   };
 
+  /** True when a wrong PIN now would lock the key, as the token reports it. */
+  const onFinalTry = (token: Pkcs11TokenSummary): boolean => token.pinState.finalTry || token.pinState.remaining === 1;
+
+  /**
+   * True when a PIN from the page may be spent on the token's next try: only when the bridge knows that
+   * try is not the key's last. Not after two wrong PINs in a row (whatever the flags say), nor on a
+   * reported last try; without `trustFinalTryFlag`, not after any wrong PIN (counted here, or shown by
+   * COUNT_LOW: made elsewhere, how many unknown), since many modules never raise FINAL_TRY (SoftHSM2
+   * only raises COUNT_LOW, others nothing). A locked token has no try to lose: it answers PIN_LOCKED.
+   */
+  const pageMayTry = ({ token, wrongPins }: PinContext): boolean => {
+    const state = token.pinState;
+    if (onFinalTry(token) || wrongPins >= 2) return false;
+    if (state.locked) return true;
+    if (!trustFinalTryFlag) return wrongPins === 0 && !state.countLow;
+    // A token that raised no COUNT_LOW after a wrong PIN keeps no PIN flags at all: it cannot raise FINAL_TRY either.
+    return wrongPins === 0 || state.countLow;
+  };
+
+  /** The error for a page PIN the bridge will not spend: `remaining` 1 when the token says so, null when it cannot tell. */
+  const finalTryError = (token: Pkcs11TokenSummary): YizhengError => onFinalTry(token)
+    ? new YizhengError('PIN_FINAL_TRY', { remaining: 1 })
+    : new YizhengError('PIN_FINAL_TRY', { remaining: null, reason: 'tries-unknown' });
+
+  /** Keeps a connection's login (and its hold on the token) until it signs, logs out, expires or goes. */
+  const hold = (conn: Connection, cert: CertRef, login: Pkcs11Login): void => {
+    if (conn.closed) {
+      void login.logout(); // the page went away while the PIN was being checked
+      return;
+    }
+    const timer = setTimeout(() => {
+      endLogin(conn, cert.tokenKey);
+      log.info('login-expired', { origin: conn.origin, connection: conn.id });
+    }, limits.loginTtlMs);
+    timer.unref();
+    conn.logins.set(cert.tokenKey, { login, certId: cert.certId, timer });
+    loginHolders.set(cert.tokenKey, conn);
+  };
+
   /**
    * Asks the user in the bridge's window for the PINs `asks` names, in turn, as one question (nothing
    * else is asked in between). USER_CANCELLED when they refuse one or do not answer in time.
    */
-  const askPins = async (conn: Connection, certId: string, token: Pkcs11TokenSummary, asks: readonly PinRequest['ask'][], finalTry: boolean): Promise<string[]> => {
+  const askPins = async (conn: Connection, certId: string, context: PinContext, asks: readonly PinRequest['ask'][]): Promise<string[]> => {
     const prompter = options.pinPrompter;
     if (prompter === undefined) throw new YizhengError('INVALID_ARGUMENT', { reason: 'no pinPrompter' }); // checked by the callers
+    const { token } = context;
+    const finalTry = onFinalTry(token);
+    const mayBeFinalTry = finalTry || !pageMayTry(context);
     let certificate = token.label;
     try {
       certificate = (await module.listCertificates()).find((c) => c.id === certId)?.label ?? certificate;
@@ -389,7 +486,17 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       async (signal) => {
         const out: string[] = [];
         for (const ask of asks) {
-          const pin = await prompter({ origin: conn.origin, certificate, token: token.serial, ask, finalTry: finalTry && ask !== 'new-pin' && ask !== 'repeat-new-pin', signal });
+          const checked = ask !== 'new-pin' && ask !== 'repeat-new-pin';
+          const pin = await prompter({
+            origin: conn.origin,
+            certificate,
+            token: token.serial,
+            ask,
+            finalTry: finalTry && checked,
+            mayBeFinalTry: mayBeFinalTry && checked,
+            wrongPins: context.wrongPins,
+            signal,
+          });
           if (pin === null || pin === '') return null;
           out.push(pin);
         }
@@ -402,13 +509,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     return answers;
   };
 
-  /** True when a wrong PIN now would lock the key, as the token reports it. */
-  const onFinalTry = (token: Pkcs11TokenSummary): boolean => token.pinState.finalTry || token.pinState.remaining === 1;
-
   const methods: Record<string, (conn: Connection, params: Readonly<Record<string, unknown>>) => Promise<unknown>> = {
     async listCertificates() {
       const list = await module.listCertificates();
-      const pinPads = new Set(module.listSlots().flatMap((s) => (s.token?.protectedAuthenticationPath ? [s.token.serial] : [])));
+      const pinPads = new Set((await module.listSlots()).flatMap((s) => (s.token?.protectedAuthenticationPath ? [s.token.serial] : [])));
       return list
         .filter((c) => c.purpose !== 'encryption')
         .map((c) => ({
@@ -421,79 +525,76 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         }));
     },
     async getPinStatus(_conn, params) {
-      const s = await module.getPinStatus(stringParam(params, 'certId', 512));
+      const s = await module.getPinStatus(certParam(params).certId);
       return { remaining: s.remaining, source: s.source, finalTry: s.finalTry, locked: s.locked, mustChange: s.mustChange };
     },
     async login(conn, params) {
-      const certId = stringParam(params, 'certId', 512);
+      const cert = certParam(params);
       const pagePin = optionalPinParam(params, 'pin');
       if (pinEntry === 'helper' && pagePin !== null) {
         throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: "this bridge asks for the PIN in its own window (pinEntry 'helper'): send login without a PIN" });
       }
-      const tokenKey = tokenKeyOfCertId(certId);
-      endLogin(conn, tokenKey);
-      const login = await pinOperation(conn, certId, async () => {
-        const token = module.tokenOf(certId);
-        // A PIN pad takes the PIN on the reader: nothing to ask, nothing from the page.
-        if (token.protectedAuthenticationPath && pagePin === null) return module.login(certId, null);
-        const finalTry = onFinalTry(token);
-        if (pinEntry === 'page' && !finalTry) return module.login(certId, pagePin);
-        // The key's last try is spent only on a PIN the user typed in the bridge's window, never on the page's.
-        if (options.pinPrompter === undefined) throw new YizhengError('PIN_FINAL_TRY', {});
-        const [pin = ''] = await askPins(conn, certId, token, ['login'], finalTry);
-        return module.login(certId, pin);
+      endLogin(conn, cert.tokenKey);
+      await pinOperation(conn, cert, async (context) => {
+        const { token } = context;
+        const fromPage = pinEntry === 'page' && pagePin !== null && pageMayTry(context);
+        let login: Pkcs11Login;
+        if (token.protectedAuthenticationPath && !fromPage) {
+          // A PIN pad takes the PIN on the reader: nothing to ask, nothing from the page.
+          login = await module.login(cert.certId, null);
+        } else if (pinEntry === 'page' && pageMayTry(context)) {
+          login = await module.login(cert.certId, pagePin);
+        } else {
+          // A try that may be the key's last is spent only on a PIN the user typed in the bridge's window, never on the page's.
+          if (options.pinPrompter === undefined) throw finalTryError(token);
+          const [pin = ''] = await askPins(conn, cert.certId, context, ['login']);
+          login = await module.login(cert.certId, pin);
+        }
+        hold(conn, cert, login); // inside the token's lock: no other PIN operation comes in between
       });
-      const timer = setTimeout(() => {
-        endLogin(conn, tokenKey);
-        log.info('login-expired', { origin: conn.origin, connection: conn.id });
-      }, limits.loginTtlMs);
-      timer.unref();
-      conn.logins.set(tokenKey, { login, certId, timer });
-      log.info('login', { origin: conn.origin, connection: conn.id, token: tokenKey });
+      log.info('login', { origin: conn.origin, connection: conn.id, token: cert.tokenKey });
       return null;
     },
     async sign(conn, params) {
-      const certId = stringParam(params, 'certId', 512);
+      const cert = certParam(params);
       const text = params['text'];
       assertSignableChallenge(text, conn.origin, now());
-      const tokenKey = tokenKeyOfCertId(certId);
-      const entry = conn.logins.get(tokenKey);
-      if (!entry || entry.certId !== certId || !entry.login.active) {
-        endLogin(conn, tokenKey);
+      const entry = conn.logins.get(cert.tokenKey);
+      if (!entry || entry.certId !== cert.certId || !entry.login.active) {
+        endLogin(conn, cert.tokenKey);
         throw new YizhengError('TOKEN_LOGIN_REQUIRED', {});
       }
       try {
         const sig = await entry.login.sign(text, { format: 'der' });
-        log.info('signed', { origin: conn.origin, connection: conn.id, token: tokenKey, mechanism: sig.mechanism });
+        log.info('signed', { origin: conn.origin, connection: conn.id, token: cert.tokenKey, mechanism: sig.mechanism });
         return { signature: Buffer.from(sig.signature).toString('base64'), format: sig.format };
       } finally {
-        endLogin(conn, tokenKey); // one signature per PIN entry
+        endLogin(conn, cert.tokenKey); // one signature per PIN entry
       }
     },
     async changePin(conn, params) {
-      const certId = stringParam(params, 'certId', 512);
+      const cert = certParam(params);
       const fromPage = pinEntry === 'page';
       const pagePins = fromPage ? { oldPin: pinParam(params, 'oldPin'), newPin: pinParam(params, 'newPin') } : null;
       if (!fromPage && (optionalPinParam(params, 'oldPin') !== null || optionalPinParam(params, 'newPin') !== null)) {
         throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: "this bridge asks for PINs in its own window (pinEntry 'helper'): send changePin without PINs" });
       }
-      endLogin(conn, tokenKeyOfCertId(certId));
-      await pinOperation(conn, certId, async () => {
-        const token = module.tokenOf(certId);
+      endLogin(conn, cert.tokenKey);
+      await pinOperation(conn, cert, async (context) => {
         if (pagePins !== null) {
-          // On the last try the page must log in first (through the bridge's window): a right PIN gives the tries back.
-          if (onFinalTry(token)) throw new YizhengError('PIN_FINAL_TRY', {});
-          return module.changePin(certId, pagePins.oldPin, pagePins.newPin);
+          // When the try may be the last, the page must log in first (through the bridge's window): a right PIN gives the tries back.
+          if (!pageMayTry(context)) throw finalTryError(context.token);
+          return module.changePin(cert.certId, pagePins.oldPin, pagePins.newPin);
         }
-        const [oldPin = '', newPin = '', again] = await askPins(conn, certId, token, ['old-pin', 'new-pin', 'repeat-new-pin'], onFinalTry(token));
+        const [oldPin = '', newPin = '', again] = await askPins(conn, cert.certId, context, ['old-pin', 'new-pin', 'repeat-new-pin']);
         if (again !== newPin) throw new YizhengError('PIN_REJECTED', { reason: 'the two new PINs differ' });
-        return module.changePin(certId, oldPin, newPin);
+        return module.changePin(cert.certId, oldPin, newPin);
       });
-      log.info('pin-changed', { origin: conn.origin, connection: conn.id, token: tokenKeyOfCertId(certId) });
+      log.info('pin-changed', { origin: conn.origin, connection: conn.id, token: cert.tokenKey });
       return null;
     },
     async logout(conn, params) {
-      endLogin(conn, tokenKeyOfCertId(stringParam(params, 'certId', 512)));
+      endLogin(conn, certParam(params).tokenKey);
       return null;
     },
   };
@@ -691,30 +792,37 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   let present = new Set<string>();
   try {
-    present = new Set(module.presentTokens());
+    present = new Set(await module.presentTokens());
   } catch {
     // no slots yet
   }
   const pollMs = options.pollIntervalMs ?? 2000;
+  /** A poll under way (it waits behind a PIN pad's login, say): the next tick skips. */
+  let polling = false;
+  const poll = async (): Promise<void> => {
+    let current: Set<string>;
+    try {
+      current = new Set(await module.presentTokens());
+    } catch {
+      return;
+    }
+    const events: BridgeEvent[] = [];
+    for (const k of current) if (!present.has(k)) events.push({ event: 'token', type: 'inserted', keyId: k });
+    for (const k of present) {
+      if (current.has(k)) continue;
+      events.push({ event: 'token', type: 'removed', keyId: k });
+      for (const conn of connections) endLogin(conn, k);
+    }
+    present = current;
+    if (events.length === 0) return;
+    for (const conn of connections) if (approved.has(conn.origin)) for (const e of events) send(conn, e);
+  };
   const poller =
     pollMs > 0
       ? setInterval(() => {
-          let current: Set<string>;
-          try {
-            current = new Set(module.presentTokens());
-          } catch {
-            return;
-          }
-          const events: BridgeEvent[] = [];
-          for (const k of current) if (!present.has(k)) events.push({ event: 'token', type: 'inserted', keyId: k });
-          for (const k of present) {
-            if (current.has(k)) continue;
-            events.push({ event: 'token', type: 'removed', keyId: k });
-            for (const conn of connections) endLogin(conn, k);
-          }
-          present = current;
-          if (events.length === 0) return;
-          for (const conn of connections) if (approved.has(conn.origin)) for (const e of events) send(conn, e);
+          if (polling) return;
+          polling = true;
+          void poll().finally(() => (polling = false));
         }, pollMs)
       : undefined;
   poller?.unref();

@@ -44,4 +44,34 @@ describe('PinAttemptLimiter', () => {
     }
     expect(l.waitMs('a', 900_000)).toBe(60_000);
   });
+
+  it('never forgets a key, however many others come after it (no eviction past 10,000)', () => {
+    const l = new PinAttemptLimiter(limits);
+    l.begin('token', 0);
+    l.record('token', 0, 'wrong-pin');
+    l.begin('token', 3000);
+    l.record('token', 3000, 'wrong-pin');
+    for (let i = 0; i < 10_001; i++) {
+      l.begin(`other-${i}`, 3000);
+      l.record(`other-${i}`, 3000, 'failed');
+    }
+    expect(l.waitMs('token', 3000)).toBe(6000);
+    expect(l.wrongPins('token')).toBe(2);
+  });
+
+  it('counts wrong PINs in a row: not the attempt under way, nor other failures; a right PIN clears them', () => {
+    const l = new PinAttemptLimiter(limits);
+    l.begin('t', 0);
+    expect(l.wrongPins('t')).toBe(0);
+    l.record('t', 0, 'wrong-pin');
+    l.begin('t', 3000);
+    l.record('t', 3000, 'failed');
+    expect(l.wrongPins('t')).toBe(1);
+    l.begin('t', 4000);
+    l.record('t', 4000, 'wrong-pin');
+    expect(l.wrongPins('t')).toBe(2);
+    l.begin('t', 10_000);
+    l.record('t', 10_000, 'ok');
+    expect(l.wrongPins('t')).toBe(0);
+  });
 });

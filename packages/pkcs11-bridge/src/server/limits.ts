@@ -45,9 +45,13 @@ interface PinAttemptState {
 }
 
 /**
- * PIN attempts per key (the bridge uses one key per token, whichever page asks). An attempt is
- * recorded **before** it reaches the token ({@link PinAttemptLimiter.begin}), as a wrong PIN, so
- * nothing that arrives while it runs, nor a crash, can skip the wait; its outcome then corrects it.
+ * PIN attempts per key (the bridge uses one key per token: the serial the module resolves, whichever
+ * page asks). An attempt is recorded **before** it reaches the token ({@link PinAttemptLimiter.begin}),
+ * as a wrong PIN, so nothing that arrives while it runs, nor a crash, can skip the wait; its outcome
+ * then corrects it. It also counts the wrong PINs in a row per key ({@link PinAttemptLimiter.wrongPins}).
+ *
+ * Nothing is ever evicted: a key is forgotten only after a right PIN. Keys are tokens that were
+ * present, never strings a page chose, so the map stays as small as the number of keys plugged in.
  */
 export class PinAttemptLimiter {
   readonly #limits: PinLimits;
@@ -61,6 +65,15 @@ export class PinAttemptLimiter {
   waitMs(key: string, now: number): number {
     const s = this.#state.get(key);
     return s ? Math.max(0, s.nextAt - now) : 0;
+  }
+
+  /**
+   * Wrong PINs in a row on `key` since its last right one, as this limiter saw them (an attempt under
+   * way is not counted until its outcome is known).
+   */
+  wrongPins(key: string): number {
+    const s = this.#state.get(key);
+    return s === undefined ? 0 : (s.before ?? s.failures);
   }
 
   /** Records that an attempt starts now, counted as a wrong PIN until {@link PinAttemptLimiter.record} says otherwise. */
@@ -91,8 +104,6 @@ export class PinAttemptLimiter {
   }
 
   #set(key: string, state: PinAttemptState): void {
-    this.#state.delete(key);
     this.#state.set(key, state);
-    if (this.#state.size > 10_000) this.#state.delete(this.#state.keys().next().value ?? key);
   }
 }

@@ -1,8 +1,12 @@
 /**
- * Bundles the page entry for a browser, with core's page entry taken from its sources (as the tests
- * alias it), so the bundle never depends on a stale build. Test-only.
+ * Bundles for tests: the page entry for a browser, with core's page entry taken from its sources (as
+ * the tests alias it), so the bundle never depends on a stale build; and the fake PKCS#11 module for
+ * the PKCS#11 worker thread. Test-only.
  */
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /** The page driver as one ESM file for a browser. */
@@ -18,4 +22,22 @@ export async function bundleBrowserEntry(minify = false): Promise<string> {
     alias: { '@yizheng/core/client': fileURLToPath(new URL('../../../core/src/client/index.ts', import.meta.url)) },
   });
   return out.outputFiles[0]?.text ?? '';
+}
+
+/**
+ * The fake module's worker entry (`testing/worker-fake.ts`) as one ES module file in a fresh temporary
+ * directory, for `openWorkerPkcs11Module({ kind: 'script', url })`; returns its file URL.
+ */
+export async function bundleWorkerFake(): Promise<string> {
+  const out = await build({
+    entryPoints: [fileURLToPath(new URL('./worker-fake.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'silent',
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'yizheng-worker-fake-')), 'worker-fake.mjs');
+  writeFileSync(file, out.outputFiles[0]?.text ?? '');
+  return pathToFileURL(file).href;
 }

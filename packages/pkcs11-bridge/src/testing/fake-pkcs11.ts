@@ -202,6 +202,16 @@ export class FakePkcs11 implements Pkcs11Api {
     return this.#token(serial).pin;
   }
 
+  /** Whether the token's PIN is really locked now (whatever its flags say). */
+  isLocked(serial: string): boolean {
+    return this.#token(serial).locked;
+  }
+
+  /** Wrong PINs the token counted since its last right one. */
+  triesUsed(serial: string): number {
+    return this.#token(serial).tries;
+  }
+
   /** Whether the token is logged in now. */
   isLoggedIn(serial: string): boolean {
     return this.#token(serial).loggedIn;

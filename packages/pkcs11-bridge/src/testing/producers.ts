@@ -33,7 +33,7 @@ async function withBridge<T>(
     );
   } finally {
     await bridge.close();
-    module.close();
+    await module.close();
   }
 }
 
