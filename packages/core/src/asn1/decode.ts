@@ -164,11 +164,35 @@ export function isNegativeInteger(bytes: Uint8Array, start: number): boolean {
 /**
  * Hex of INTEGER content (uppercase unless `upper` is false): a non-negative value's magnitude
  * without the sign-padding 0x00 octet (zero is `00`); a negative value's two's-complement octets.
+ * The sign is lost (`FB CE` and `00 FB CE` both give `FBCE`): never compare serial numbers with it;
+ * use {@link integerToSignedHex}.
  */
 export function integerToHex(bytes: Uint8Array, start: number, end: number, upper = true): string {
   checkInteger(bytes, start, end);
   if (bytes[start] === 0 && end - start > 1) start++;
   return toHex(bytes, start, end, upper);
+}
+
+/**
+ * Hex of INTEGER content that keeps the sign, as OpenSSL prints serial numbers: a non-negative
+ * value exactly as {@link integerToHex} writes it (e.g. `00 FB CE` gives `FBCE`); a negative value
+ * as `-` and the octets of its magnitude (e.g. `FB CE` is -0x0432 and gives `-0432`). The INTEGER
+ * must be minimally encoded (DER), so equal text means equal content octets.
+ */
+export function integerToSignedHex(bytes: Uint8Array, start: number, end: number, upper = true): string {
+  checkInteger(bytes, start, end);
+  if (((bytes[start] ?? 0) & 0x80) === 0) return integerToHex(bytes, start, end, upper);
+  // Magnitude = two's complement of the content: invert every octet and add one.
+  const magnitude = new Uint8Array(end - start);
+  let carry = 1;
+  for (let i = end - start - 1; i >= 0; i--) {
+    const v = (~(bytes[start + i] ?? 0) & 0xff) + carry;
+    magnitude[i] = v & 0xff;
+    carry = v >> 8;
+  }
+  let s = 0;
+  while (s < magnitude.length - 1 && magnitude[s] === 0) s++;
+  return '-' + toHex(magnitude, s, magnitude.length, upper);
 }
 
 /** INTEGER content as a bigint (two's complement). */

@@ -2,7 +2,7 @@
  * The Certificate model and the X.509 DER decoder behind it (RFC 5280 §4.1).
  */
 import { DerError, DerReader, Tag } from '../asn1/der';
-import { checkBitString, checkInteger, checkNull, decodeOid, decodeTime, integerToHex } from '../asn1/decode';
+import { checkBitString, checkInteger, checkNull, decodeOid, decodeTime, integerToSignedHex } from '../asn1/decode';
 import { oidName } from '../asn1/oids';
 import { YizhengError } from '../errors/index';
 import {
@@ -116,9 +116,13 @@ export class Certificate {
     return this.#der.slice();
   }
 
-  /** Serial number, uppercase hex without the sign-padding byte, e.g. `1A100000000000004623`. */
+  /**
+   * Serial number, uppercase hex without the sign-padding byte, e.g. `1A100000000000004623`. A
+   * negative serial (which RFC 5280 forbids but some CAs issued) is written as OpenSSL prints it: `-`
+   * and its magnitude (content `FB CE 99 6C 13` gives `-04316693ED`), so it never equals a positive one.
+   */
   get serialNumber(): string {
-    this.#serial ??= integerToHex(this.#der, this.#l.serialStart, this.#l.serialEnd);
+    this.#serial ??= integerToSignedHex(this.#der, this.#l.serialStart, this.#l.serialEnd);
     return this.#serial;
   }
 

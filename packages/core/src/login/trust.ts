@@ -4,7 +4,9 @@
  */
 import { LruCache } from '../cert/cache';
 import type { Certificate, CertificateInput } from '../cert/index';
+import { YizhengError } from '../errors/index';
 import type { CaProvider } from '../providers/index';
+import { DEFAULT_MIN_RSA_BITS, LOWEST_MIN_RSA_BITS, checkKey } from '../trust/checks';
 import { untrusted } from '../trust/failure';
 import {
   createRevocationChecker,
@@ -37,6 +39,13 @@ export interface CertificateTrustOptions {
    * is used as it is, selecting its policy by the recognised provider's id.
    */
   readonly revocation: NonNullable<ValidatePathOptions['revocation']>;
+  /**
+   * Smallest RSA modulus accepted anywhere in a path, the anchor's included, in bits; default
+   * 2048. A provider's `trust.minRsaBits` replaces it for that provider's certificates, but a lower
+   * value only counts on paths that end at an anchor labelled with that provider, so one legacy CA
+   * never weakens what the others' anchors vouch for.
+   */
+  readonly minRsaBits?: number;
 }
 
 const STRICTNESS: Readonly<Record<RevocationPolicy, number>> = { off: 0, prefer: 1, require: 2 };
@@ -54,6 +63,10 @@ interface CachedPath {
 /** Builds the platform's trust decision from a trust store, known intermediates and a revocation policy. */
 export function createCertificateTrust(options: CertificateTrustOptions): CertificateTrust {
   const intermediates = options.intermediates ? [...options.intermediates] : [];
+  const platformRsaBits = options.minRsaBits ?? DEFAULT_MIN_RSA_BITS;
+  if (!Number.isSafeInteger(platformRsaBits) || platformRsaBits < LOWEST_MIN_RSA_BITS) {
+    throw new YizhengError('INVALID_ARGUMENT', { reason: `minRsaBits must be an integer of at least ${LOWEST_MIN_RSA_BITS}` });
+  }
   const revocation = options.revocation;
   // One checker for the application, so OCSP answers and CRLs are cached across logins.
   const base: RevocationChecker | undefined =
@@ -65,14 +78,15 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
   // right code). Revocation is checked every time.
   const paths = new LruCache<CachedPath>(PATH_CACHE_SIZE);
 
-  async function pathOf(certificate: Certificate, at: Date): Promise<ValidatedPath> {
+  async function pathOf(certificate: Certificate, at: Date, minRsaBits: number): Promise<ValidatedPath> {
     const t = at.getTime();
-    const hit = paths.get(certificate.sha256);
+    const key = `${certificate.sha256}/${minRsaBits}`;
+    const hit = paths.get(key);
     if (hit !== undefined && t >= hit.from && t <= hit.until) return hit.result;
-    const result = await validateCertificatePath(certificate, { trustStore: options.trustStore, intermediates, at });
+    const result = await validateCertificatePath(certificate, { trustStore: options.trustStore, intermediates, at, minRsaBits });
     const from = Math.max(...result.path.map((c) => c.notBefore.getTime()));
     const until = Math.min(...result.path.map((c) => c.notAfter.getTime()));
-    paths.set(certificate.sha256, { result, from, until });
+    paths.set(key, { result, from, until });
     return result;
   }
 
@@ -94,7 +108,8 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
 
   return {
     async validate(certificate, { provider, at }) {
-      const result = await pathOf(certificate, at);
+      const minRsaBits = provider.trust?.minRsaBits ?? platformRsaBits;
+      const result = await pathOf(certificate, at, minRsaBits);
       // A labelled anchor vouches only for its own provider's certificates.
       if (result.anchor.provider !== undefined && result.anchor.provider !== provider.info.id) {
         throw untrusted(
@@ -103,6 +118,13 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
           `证书链到 ${result.anchor.provider} 的根证书，但被识别为 ${provider.info.id} 的证书`,
           `it chains to an anchor of ${result.anchor.provider} but was recognised as a ${provider.info.id} certificate`,
         );
+      }
+      // A provider's lower RSA floor holds only under its own labelled anchor.
+      if (minRsaBits < platformRsaBits && result.anchor.provider !== provider.info.id) {
+        for (const [i, c] of result.path.entries()) {
+          const weak = checkKey(c, i, platformRsaBits);
+          if (weak !== undefined) throw weak;
+        }
       }
       const check = revocationFor(provider);
       const report = check === undefined ? undefined : await check.checker.check(result.path, { at, provider: check.label });

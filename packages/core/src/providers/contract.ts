@@ -99,6 +99,14 @@ export interface ProviderTrust {
    * default stricter, never weaker.
    */
   readonly revocation?: RevocationPolicy;
+  /**
+   * Smallest RSA modulus, in bits, accepted in the paths of this vendor's certificates, for a legacy
+   * CA that still has RSA-1024 keys (at least 1024). It applies only to paths that end at an anchor
+   * labelled with this provider (`{ certificate, provider }`); everything else keeps the platform's
+   * floor (`createCertificateTrust`'s `minRsaBits`, default 2048). A value above that floor raises
+   * it for this vendor.
+   */
+  readonly minRsaBits?: number;
 }
 
 /**

@@ -20,6 +20,8 @@ import { extractIdentityWith, type IdentityStrategy } from './strategies';
 const FORMATS: ReadonlySet<string> = new Set<ClientSignatureFormat>(['der', 'raw', 'skf', 'cms']);
 const SIGNED_DATA: ReadonlySet<string> = new Set(['utf8', 'base64-decoded']);
 const POLICIES: ReadonlySet<string> = new Set(['require', 'prefer', 'off']);
+/** The lowest `trust.minRsaBits` a provider may declare (RSA-1024, for legacy CAs). */
+const MIN_RSA_BITS_FLOOR = 1024;
 /** ENTL is the user id's length in bits in two bytes: at most 8191 bytes. */
 const MAX_SM2_USER_ID_BYTES = 8191;
 
@@ -72,6 +74,9 @@ function checkKeyPurposes(id: string, purposes: readonly string[]): readonly str
 function checkTrust(id: string, t: ProviderTrust): ProviderTrust {
   if (typeof t !== 'object' || t === null) throw invalid(id, 'trust must be an object');
   if (t.revocation !== undefined && !POLICIES.has(t.revocation)) throw invalid(id, `unknown revocation policy "${String(t.revocation)}"`);
+  if (t.minRsaBits !== undefined && (!Number.isSafeInteger(t.minRsaBits) || t.minRsaBits < MIN_RSA_BITS_FLOOR)) {
+    throw invalid(id, `minRsaBits must be an integer of at least ${MIN_RSA_BITS_FLOOR}`);
+  }
   let anchors: Certificate[] | undefined;
   if (t.anchors !== undefined) {
     if (!Array.isArray(t.anchors)) throw invalid(id, 'trust anchors must be a list');
@@ -83,6 +88,7 @@ function checkTrust(id: string, t: ProviderTrust): ProviderTrust {
   return Object.freeze({
     ...(anchors !== undefined && { anchors: Object.freeze(anchors) }),
     ...(t.revocation !== undefined && { revocation: t.revocation }),
+    ...(t.minRsaBits !== undefined && { minRsaBits: t.minRsaBits }),
   });
 }
 
@@ -90,7 +96,7 @@ function checkTrust(id: string, t: ProviderTrust): ProviderTrust {
  * Checks and freezes a provider plugin at load time: its info (see {@link defineProviderInfo}),
  * that `recognize` and `extractIdentity` are functions, its signature conventions (formats among
  * `der`, `raw`, `skf`, `cms`; an SM2 user id of 1 to 8191 bytes), its trust hook (a known revocation
- * policy; anchors that parse and are CA certificates) and the factory slots. Recognition results are
+ * policy; anchors that parse and are CA certificates; a `minRsaBits` of at least 1024) and the factory slots. Recognition results are
  * kept within the contract: a confidence outside (0, 1] or a non-number becomes `null` or is clamped.
  *
  * @throws {YizhengError} `INVALID_ARGUMENT` naming the provider and the problem; `CERT_MALFORMED`

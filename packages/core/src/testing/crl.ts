@@ -67,7 +67,8 @@ export interface TestCrl {
 function serialOf(s: TestRevokedEntry['serialNumber']): bigint {
   if (typeof s === 'bigint') return s;
   const hex = typeof s === 'string' ? s : s.serialNumber;
-  return BigInt('0x' + hex);
+  // A negative serial prints as OpenSSL does: `-` and the magnitude.
+  return hex.startsWith('-') ? -BigInt('0x' + hex.slice(1)) : BigInt('0x' + hex);
 }
 
 /**

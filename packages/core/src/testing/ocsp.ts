@@ -3,7 +3,7 @@
  * responder, and a tiny responder that answers real requests (echoing their nonce).
  */
 import { DerReader, Tag } from '../asn1/der';
-import { decodeOid, integerToHex } from '../asn1/decode';
+import { decodeOid, integerToSignedHex } from '../asn1/decode';
 import {
   derBitString,
   derEnumerated,
@@ -167,7 +167,7 @@ export function readOcspRequest(der: Uint8Array): TestOcspRequest {
     const issuerKeyHash = der.slice(r.contentStart, r.contentEnd);
     r.expect(Tag.INTEGER, 'serialNumber');
     const serialNumber = der.slice(r.start, r.contentEnd);
-    const serialHex = integerToHex(der, r.contentStart, r.contentEnd);
+    const serialHex = integerToSignedHex(der, r.contentStart, r.contentEnd);
     r.leave('CertID');
     r.optional(0xa0);
     r.leave('Request');

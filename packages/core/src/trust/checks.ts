@@ -6,7 +6,14 @@
 import type { Certificate } from '../cert/index';
 import type { YizhengError } from '../errors/index';
 import { pathError, untrusted } from './failure';
-import { checkNameConstraints, readNameConstraints, type NameConstraints } from './name-constraints';
+import {
+  MAX_NAME_CONSTRAINT_COMPARISONS,
+  checkNameConstraints,
+  isDnsName,
+  nameConstraintWork,
+  readNameConstraints,
+  type NameConstraints,
+} from './name-constraints';
 
 /**
  * Extensions path validation understands, so they may be critical: basicConstraints, keyUsage,
@@ -16,7 +23,8 @@ import { checkNameConstraints, readNameConstraints, type NameConstraints } from 
  *
  * Any other critical extension makes the certificate unacceptable (RFC 5280 §4.2), including
  * policyConstraints, inhibitAnyPolicy and policyMappings, which would need the policy processing
- * Yizheng does not do.
+ * Yizheng does not do. policyConstraints and inhibitAnyPolicy are refused when non-critical too
+ * (a CA asking for policy processing is never silently ignored).
  */
 export const UNDERSTOOD_CRITICAL_EXTENSIONS: ReadonlyMap<string, string> = new Map([
   ['2.5.29.19', 'basicConstraints'],
@@ -36,10 +44,39 @@ const MUST_BE_NON_CRITICAL: ReadonlyMap<string, string> = new Map([
   ['2.5.29.46', 'freshestCRL'],
 ]);
 
-/** Critical-extension rules for any certificate of the path. */
+/**
+ * Extensions RFC 5280 requires to be critical and that ask for policy processing, which Yizheng does
+ * not do: refused when non-critical as well (§4.2.1.11, §4.2.1.14: "Conforming CAs MUST mark this
+ * extension as critical"), so a CA's policy requirement is never silently ignored.
+ */
+const POLICY_CONSTRAINTS = '2.5.29.36';
+const INHIBIT_ANY_POLICY = '2.5.29.54';
+const NAME_CONSTRAINTS = '2.5.29.30';
+
+/**
+ * Extension rules for any certificate of the path: no unknown critical extension, no critical
+ * AKI / SKI / AIA / freshestCRL, no policyConstraints or inhibitAnyPolicy (critical or not),
+ * nameConstraints only in a CA certificate (RFC 5280 §4.2.1.10), keyCertSign only with cA.
+ */
 export function checkExtensions(c: Certificate, position: number): YizhengError | undefined {
   for (const e of c.extensions) {
-    if (!e.critical) continue;
+    // Plain comparisons, not map lookups: this runs for every extension of every path checked.
+    const oid = e.oid;
+    if (oid === NAME_CONSTRAINTS && c.basicConstraints?.ca !== true) {
+      return untrusted(c, position, '非CA证书含有名称约束扩展', 'nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)');
+    }
+    if (!e.critical) {
+      if (oid === POLICY_CONSTRAINTS || oid === INHIBIT_ANY_POLICY) {
+        const policy = oid === POLICY_CONSTRAINTS ? 'policyConstraints' : 'inhibitAnyPolicy';
+        return untrusted(
+          c,
+          position,
+          `证书含有非关键的 ${policy} 扩展（RFC 5280 要求标记为关键扩展，且本系统不做证书策略处理）`,
+          `a non-critical ${policy} extension (RFC 5280 requires it critical, and Yizheng does no policy processing)`,
+        );
+      }
+      continue;
+    }
     const mustNot = MUST_BE_NON_CRITICAL.get(e.oid);
     if (mustNot !== undefined) {
       return untrusted(c, position, `证书的 ${mustNot} 扩展被错误地标记为关键扩展`, `the ${mustNot} extension must not be critical`);
@@ -95,16 +132,63 @@ export function checkIssued(c: Certificate, position: number): YizhengError | un
   return undefined;
 }
 
-const SUPPORTED_CURVES: ReadonlySet<string> = new Set(['P-256', 'P-384', 'P-521']);
+/**
+ * The elliptic curves accepted in a path: P-256, P-384 and P-521 for ECDSA keys, and SM2 for SM2
+ * keys, which must be on the SM2 curve (GM/T 0006; the crypto module verifies SM2-with-SM3 with SM2
+ * keys only, and ECDSA with ECDSA keys only).
+ */
+export const ALLOWED_EC_CURVES: readonly string[] = Object.freeze(['P-256', 'P-384', 'P-521', 'SM2']);
+const EC_CURVES: ReadonlySet<string> = new Set(['P-256', 'P-384', 'P-521']);
 
-/** Rules for the leaf: a key Yizheng can verify with; an empty subject needs a critical subjectAltName. */
-export function checkLeaf(c: Certificate): YizhengError | undefined {
+/** Default smallest RSA modulus, in bits, in any certificate of a path (NIST SP 800-131A disallows less for signatures). */
+export const DEFAULT_MIN_RSA_BITS = 2048;
+/** The smallest RSA floor that may be configured for a legacy CA. */
+export const LOWEST_MIN_RSA_BITS = 1024;
+
+/**
+ * The public key of any certificate of the path, the anchor's included: RSA of at least
+ * `minRsaBits` bits, ECDSA on P-256, P-384 or P-521, or SM2 on the SM2 curve. Anything else is
+ * refused (DSA, Ed25519, other or explicit curves), since a weak key anywhere in the path lets its
+ * holder forge what is below it.
+ */
+export function checkKey(c: Certificate, position: number, minRsaBits: number): YizhengError | undefined {
   const key = c.publicKey;
-  const supported = key.algorithm === 'rsa' || key.algorithm === 'sm2' || (key.algorithm === 'ec' && SUPPORTED_CURVES.has(key.curve));
-  if (!supported) {
-    const what = key.algorithm === 'ec' ? `EC ${key.curve}` : key.oid;
-    return untrusted(c, 0, `证书的公钥算法不受支持（${what}）`, `unsupported public key algorithm (${what})`);
+  switch (key.algorithm) {
+    case 'rsa':
+      if (key.bits >= minRsaBits) return undefined;
+      return untrusted(c, position, `证书的 RSA 公钥只有 ${key.bits} 位，低于要求的 ${minRsaBits} 位`, `the RSA key has ${key.bits} bits, fewer than the ${minRsaBits} required`);
+    case 'sm2':
+      if (key.curve === 'SM2') return undefined;
+      break;
+    case 'ec':
+      if (EC_CURVES.has(key.curve)) return undefined;
+      return untrusted(c, position, `证书的椭圆曲线不受支持（${key.curve}）`, `unsupported elliptic curve ${key.curve} (P-256, P-384, P-521 and SM2 are accepted)`);
+    default:
+      break;
   }
+  return untrusted(c, position, `证书的公钥算法不受支持（${key.oid}）`, `unsupported public key algorithm (${key.oid})`);
+}
+
+/**
+ * subjectAltName syntax (RFC 5280 §4.2.1.6): every dNSName in the preferred name syntax (no
+ * underscore, no IP address written as a DNS name, no empty label), a leftmost `*` label allowed.
+ */
+export function checkSubjectAltNames(c: Certificate, position: number): YizhengError | undefined {
+  for (const n of c.subjectAltNames) {
+    if (n.type === 'dns' && !isDnsName(n.value, true)) {
+      return untrusted(
+        c,
+        position,
+        `证书的主题备用名称含有格式错误的域名 ${JSON.stringify(n.value)}`,
+        `the subjectAltName dNSName ${JSON.stringify(n.value)} is not a valid host name (RFC 5280 §4.2.1.6)`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Rules for the leaf: an empty subject needs a critical subjectAltName. */
+export function checkLeaf(c: Certificate): YizhengError | undefined {
   if (c.subject.isEmpty) {
     const san = c.extension('2.5.29.17');
     if (san === undefined || !san.critical) {
@@ -119,9 +203,13 @@ export function checkLeaf(c: Certificate): YizhengError | undefined {
   return undefined;
 }
 
-/** The validity window at `at` (inclusive at both ends, RFC 5280 §4.1.2.5). */
+/**
+ * The validity window at `at` (inclusive at both ends, RFC 5280 §4.1.2.5). The dates are encoded to
+ * the second, so `at` is compared at that granularity too: a certificate whose notAfter is 00:00:00
+ * is still valid at 00:00:00.005.
+ */
 export function checkValidity(c: Certificate, position: number, at: Date): YizhengError | undefined {
-  const t = at.getTime();
+  const t = Math.floor(at.getTime() / 1000) * 1000;
   if (t < c.notBefore.getTime()) {
     return pathError(
       'CERT_NOT_YET_VALID',
@@ -194,6 +282,14 @@ export function checkPathNameConstraints(path: readonly Certificate[]): YizhengE
       const c = path[i];
       if (c === undefined) continue;
       if (i > 0 && c.isSelfIssued) continue;
+      if (nameConstraintWork(nc, c) > MAX_NAME_CONSTRAINT_COMPARISONS) {
+        return untrusted(
+          c,
+          i,
+          `证书名称过多，无法按上级CA（${ca.subject.toString()}）的名称约束检查`,
+          `too many names to check against the ${nc.permitted.length + nc.excluded.length} nameConstraints subtrees of ${ca.subject.toString()}`,
+        );
+      }
       const violation = checkNameConstraints(nc, c);
       if (violation !== undefined) {
         return untrusted(

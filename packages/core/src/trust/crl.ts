@@ -3,7 +3,7 @@
  * certificate's status.
  */
 import { DerError, DerReader, Tag } from '../asn1/der';
-import { checkBitString, checkInteger, decodeBoolean, decodeTime, integerToBigInt, integerToHex, isNegativeInteger, toHex } from '../asn1/decode';
+import { checkBitString, checkInteger, decodeBoolean, decodeTime, integerToBigInt, integerToSignedHex, isNegativeInteger, toHex } from '../asn1/decode';
 import type { Certificate, DistinguishedName } from '../cert/index';
 import { readName } from '../cert/name';
 import { readAlgorithmIdentifier, readExtensionList, verifySignedData, type AlgorithmIdentifier } from './signed';
@@ -52,7 +52,10 @@ export const CRL_REASON_ZH: Readonly<Record<CrlReason, string>> = {
 
 /** One revoked certificate entry. */
 export interface RevokedEntry {
-  /** Serial number, uppercase hex as {@link Certificate.serialNumber} writes it. */
+  /**
+   * Serial number as {@link Certificate.serialNumber} writes it: uppercase hex, a negative one with a
+   * leading `-`. Equal text means equal DER INTEGER content, so the sign is never lost.
+   */
   readonly serialNumber: string;
   /** revocationDate. */
   readonly revocationDate: Date;
@@ -95,6 +98,11 @@ export interface ParsedCrl {
   readonly issuingDistributionPoint?: IssuingDistributionPoint | undefined;
   /** True for a delta CRL (deltaCRLIndicator): not usable as a complete CRL. */
   readonly isDelta: boolean;
+  /**
+   * Why the CRL breaks the RFC 5280 CRL profile although it parses (cRLNumber missing or critical,
+   * §5.2.3), or undefined. Such a CRL is not used ({@link crlUnusableReason}).
+   */
+  readonly profileProblem?: string | undefined;
   /** Revoked entries by serial number. */
   readonly revoked: ReadonlyMap<string, RevokedEntry>;
 }
@@ -161,7 +169,8 @@ function readIdp(r: DerReader): IssuingDistributionPoint {
  * Parses a DER CertificateList strictly: v2 only; DER throughout (see asn1/der); the inner and
  * outer signature algorithms byte-identical; nextUpdate present; known CRL extensions
  * (authorityKeyIdentifier, cRLNumber, deltaCRLIndicator, issuingDistributionPoint, freshestCRL,
- * authorityInfoAccess, issuerAltName) well formed, any other critical one refused; entry
+ * authorityInfoAccess, issuerAltName) well formed, any other critical one refused (a missing or
+ * critical cRLNumber parses but is recorded in {@link ParsedCrl.profileProblem}); entry
  * extensions reasonCode and invalidityDate read, certificateIssuer (indirect CRLs) and unknown
  * critical entry extensions refused; no duplicate serial numbers.
  *
@@ -195,7 +204,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
       r.expect(Tag.SEQUENCE, 'revokedCertificate');
       r.enter();
       r.expect(Tag.INTEGER, 'userCertificate');
-      const serialNumber = integerToHex(der, r.contentStart, r.contentEnd);
+      const serialNumber = integerToSignedHex(der, r.contentStart, r.contentEnd);
       const revocationDate = readTime(r);
       let reason: CrlReason | undefined;
       let invalidityDate: Date | undefined;
@@ -228,6 +237,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   let authorityKeyIdentifier: string | undefined;
   let issuingDistributionPoint: IssuingDistributionPoint | undefined;
   let isDelta = false;
+  let crlNumberCritical = false;
   if (r.optional(0xa0)) {
     r.enter();
     r.expect(Tag.SEQUENCE, 'crlExtensions');
@@ -238,8 +248,10 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
           x.expect(Tag.INTEGER, oid === EXT.cRLNumber ? 'cRLNumber' : 'deltaCRLIndicator');
           if (isNegativeInteger(der, x.contentStart)) throw new DerError('negative CRL number', x.start);
           const v = integerToBigInt(der, x.contentStart, x.contentEnd);
-          if (oid === EXT.cRLNumber) crlNumber = v;
-          else isDelta = true;
+          if (oid === EXT.cRLNumber) {
+            crlNumber = v;
+            crlNumberCritical = critical;
+          } else isDelta = true;
           break;
         }
         case EXT.authorityKeyIdentifier:
@@ -285,6 +297,12 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     authorityKeyIdentifier,
     issuingDistributionPoint,
     isDelta,
+    profileProblem:
+      crlNumber === undefined
+        ? 'the CRL has no cRLNumber extension, which RFC 5280 §5.2.3 requires'
+        : crlNumberCritical
+          ? 'the CRL cRLNumber extension is critical, which RFC 5280 §5.2.3 forbids'
+          : undefined,
     revoked,
   });
 }
@@ -292,6 +310,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
 /** Why a CRL cannot be used for a certificate, or undefined when it can. */
 export function crlUnusableReason(crl: ParsedCrl, issuer: Certificate): string | undefined {
   if (!crl.issuer.equals(issuer.subject)) return 'the CRL issuer is not the certificate issuer (indirect CRLs are not supported)';
+  if (crl.profileProblem !== undefined) return crl.profileProblem;
   if (crl.isDelta) return 'delta CRLs are not supported';
   const ku = issuer.keyUsage;
   if (ku !== undefined && !ku.includes('cRLSign')) return 'the issuer keyUsage lacks cRLSign';

@@ -18,7 +18,7 @@ export interface FailedCertificateDetails {
   readonly subject: string;
   /** Issuer DN. */
   readonly issuer: string;
-  /** Serial number, uppercase hex. */
+  /** Serial number, uppercase hex; a negative one (which RFC 5280 forbids) with a leading `-`, as OpenSSL prints it. */
   readonly serialNumber: string;
   /** SHA-256 fingerprint of the DER, lowercase hex. */
   readonly sha256: string;

@@ -14,7 +14,7 @@ export {
   type ValidatePathOptions,
   type ValidatedPath,
 } from './path';
-export { UNDERSTOOD_CRITICAL_EXTENSIONS } from './checks';
+export { ALLOWED_EC_CURVES, DEFAULT_MIN_RSA_BITS, UNDERSTOOD_CRITICAL_EXTENSIONS } from './checks';
 export {
   createRevocationChecker,
   type FetchFunction,

@@ -3,11 +3,19 @@
  * checking a certificate's names against them.
  *
  * Supported forms: directoryName (RDN prefix match, attribute values compared case-insensitively
- * with whitespace collapsed), dNSName (label suffix match; a leading dot means proper subdomains
- * only), rfc822Name (mailbox, host or `.domain`), uniformResourceIdentifier (host or `.domain`) and
- * iPAddress (address and mask). A constraint of another form (otherName, x400Address,
- * ediPartyName, registeredID) fails closed: any certificate name of that form is refused.
- * minimum / maximum (which RFC 5280 forbids) make the extension malformed.
+ * with whitespace collapsed), dNSName (the name and its subdomains, label by label; a leading dot,
+ * which RFC 5280 allows for URIs and mail domains but not for DNS names, makes the extension
+ * malformed), rfc822Name (a mailbox, a host or `.domain`; `*` is a literal character),
+ * uniformResourceIdentifier (host or `.domain`) and iPAddress (address and mask). A constraint of
+ * another form (otherName, x400Address, ediPartyName, registeredID) fails closed: any certificate
+ * name of that form is refused. minimum / maximum (which RFC 5280 forbids) make the extension
+ * malformed, and so does a dNSName or rfc822Name constraint that is not a valid name.
+ *
+ * Certificate names that cannot be compared fail closed against any constraint of their form: a
+ * dNSName outside the preferred name syntax (`.example.com`, `a_b.example.com`), a mailbox that is
+ * not one (`a@b@example.com`), a URI without a host. A wildcard dNSName (`*.example.com`) stands for
+ * every name it could match: it violates an excluded subtree any of them falls in
+ * (`bar.example.com`), and is permitted only when all of them are.
  */
 import { DerError, DerReader, Tag } from '../asn1/der';
 import { decodeString } from '../asn1/decode';
@@ -29,12 +37,41 @@ export interface NameConstraints {
 
 const NC_OID = '2.5.29.30';
 
-const DNS_LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+/** An LDH label (RFC 1034 §3.5 as relaxed by RFC 1123 §2.1: may start with a digit). */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+const NUMERIC = /^[0-9]+$/;
+
+/**
+ * True when `name` is a host name in the preferred name syntax that RFC 5280 §4.2.1.6 requires of a
+ * dNSName (RFC 1034 §3.5, RFC 1123 §2.1): LDH labels of 1 to 63 characters, at most 253 in all, no
+ * empty label (so no leading, trailing or double dot), no underscore, and a last label that is not
+ * all digits (RFC 1123 §2.1: a host name never has the dotted-decimal form of an IP address). With
+ * `wildcard`, a leftmost label of exactly `*` followed by at least one label is allowed too.
+ */
+export function isDnsName(name: string, wildcard = false): boolean {
+  const labels = name.split('.');
+  if (wildcard && labels[0] === '*' && labels.length > 1) labels.shift();
+  const last = labels[labels.length - 1] ?? '';
+  return name.length <= 253 && !NUMERIC.test(last) && labels.every((l) => DNS_LABEL.test(l));
+}
 
 function validDnsConstraint(v: string): boolean {
-  if (v === '') return true;
-  const body = v.startsWith('.') ? v.slice(1) : v;
-  return body.length <= 253 && body.split('.').every((l) => DNS_LABEL.test(l));
+  return v === '' || isDnsName(v);
+}
+
+/** A local-part: a dot-string of atoms (`*` is an atom character) or a quoted string (RFC 5321 §4.1.2). */
+const LOCAL_PART = /^(?:[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*|"(?:[^"\\]|\\.)*")$/i;
+
+/** True for a Mailbox of RFC 5321 §4.1.2 (local-part `@` domain) with a host-name domain. */
+export function isMailbox(v: string): boolean {
+  const at = v.lastIndexOf('@');
+  return at > 0 && LOCAL_PART.test(v.slice(0, at)) && isDnsName(v.slice(at + 1));
+}
+
+/** An rfc822Name constraint: a mailbox, a host, or `.domain` (RFC 5280 §4.2.1.10). */
+function validEmailConstraint(v: string): boolean {
+  if (v.includes('@')) return isMailbox(v);
+  return isDnsName(v.startsWith('.') ? v.slice(1) : v);
 }
 
 function contiguousMask(mask: Uint8Array): boolean {
@@ -65,6 +102,7 @@ function readSubtrees(r: DerReader, into: Base[]): void {
         const value = decodeString(b, Tag.IA5String, r.contentStart, r.contentEnd);
         const kind = tag === 0x81 ? 'email' : tag === 0x82 ? 'dns' : 'uri';
         if (kind === 'dns' && !validDnsConstraint(value)) throw new DerError(`invalid dNSName constraint ${JSON.stringify(value)}`, r.start);
+        if (kind === 'email' && !validEmailConstraint(value)) throw new DerError(`invalid rfc822Name constraint ${JSON.stringify(value)}`, r.start);
         into.push({ kind, value: value.toLowerCase() });
         break;
       }
@@ -119,11 +157,22 @@ export function readNameConstraints(ca: Certificate): NameConstraints | undefine
   return { permitted, excluded };
 }
 
-function dnsMatches(name: string, constraint: string): boolean {
-  const n = name.toLowerCase().replace(/\.$/, '');
-  if (constraint === '') return true;
-  if (constraint.startsWith('.')) return n.endsWith(constraint);
-  return n === constraint || n.endsWith('.' + constraint);
+/** `name` is `constraint` or one of its subdomains (both lowercase, `constraint` may be empty). */
+const within = (name: string, constraint: string): boolean => constraint === '' || name === constraint || name.endsWith('.' + constraint);
+
+/**
+ * A dNSName against a dNSName constraint; undefined when the name is not in the preferred name
+ * syntax. A wildcard name stands for every `label.rest` it could match: `some` asks whether any of
+ * them is within the constraint (for an excluded subtree), otherwise all must be (permitted).
+ */
+function dnsMatches(name: string, constraint: string, some: boolean): boolean | undefined {
+  if (!isDnsName(name, true)) return undefined;
+  const n = name.toLowerCase();
+  if (!n.startsWith('*.')) return within(n, constraint);
+  const rest = n.slice(2);
+  if (within(rest, constraint)) return true;
+  // Some label L makes `L.rest` the constraint itself (`*.example.com` and `bar.example.com`).
+  return some && constraint.endsWith('.' + rest) && !constraint.slice(0, -rest.length - 1).includes('.');
 }
 
 function hostMatches(host: string, constraint: string): boolean {
@@ -132,11 +181,11 @@ function hostMatches(host: string, constraint: string): boolean {
   return h === constraint;
 }
 
-function emailMatches(mailbox: string, constraint: string): boolean {
-  const at = mailbox.lastIndexOf('@');
-  if (at < 0) return false;
+/** A mailbox against an rfc822Name constraint; undefined when it is not a valid mailbox. */
+function emailMatches(mailbox: string, constraint: string): boolean | undefined {
+  if (!isMailbox(mailbox)) return undefined;
   if (constraint.includes('@')) return mailbox.toLowerCase() === constraint;
-  return hostMatches(mailbox.slice(at + 1), constraint);
+  return hostMatches(mailbox.slice(mailbox.lastIndexOf('@') + 1), constraint);
 }
 
 function uriHost(uri: string): string | undefined {
@@ -219,14 +268,15 @@ function namesOf(c: Certificate): Name[] {
   return out;
 }
 
-function matches(name: Name, base: Base): boolean | undefined {
+/** True / false; undefined when the name cannot be compared (fails closed). `some`: see {@link dnsMatches}. */
+function matches(name: Name, base: Base, some: boolean): boolean | undefined {
   if (name.kind === 'other' || base.kind === 'other') {
     return name.kind === 'other' && base.kind === 'other' && name.tag === base.tag ? undefined : false;
   }
   if (name.kind !== base.kind) return false;
   switch (base.kind) {
     case 'dns':
-      return dnsMatches(name.value, base.value);
+      return dnsMatches(name.value, base.value, some);
     case 'email':
       return emailMatches(name.value, base.value);
     case 'uri': {
@@ -241,19 +291,31 @@ function matches(name: Name, base: Base): boolean | undefined {
 }
 
 /**
+ * Most name-by-constraint comparisons one certificate may need against one CA's constraints (the
+ * bound Go's crypto/x509 uses). A certificate beyond it is refused rather than checked: thousands
+ * of names against thousands of subtrees is a denial of service, not a real certificate.
+ */
+export const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
+
+/** The comparisons checking `c` against `nc` needs: names times subtrees. */
+export function nameConstraintWork(nc: NameConstraints, c: Certificate): number {
+  return namesOf(c).length * (nc.permitted.length + nc.excluded.length);
+}
+
+/**
  * Checks every name of `c` (its subject and subjectAltName entries) against `nc`; returns the
  * first name that violates it, as text, or undefined when all pass. A name that cannot be compared
- * (a URI without a host, an unparsable IP, a name form Yizheng does not compare) violates any
- * constraint of its form.
+ * (a URI without a host, an unparsable IP, a malformed dNSName or mailbox, a name form Yizheng does
+ * not compare) violates any constraint of its form.
  */
 export function checkNameConstraints(nc: NameConstraints, c: Certificate): string | undefined {
   for (const name of namesOf(c)) {
     for (const base of nc.excluded) {
       // undefined: same form but not comparable, which fails closed.
-      if (matches(name, base) !== false) return name.value;
+      if (matches(name, base, true) !== false) return name.value;
     }
     const sameForm = nc.permitted.filter((b) => b.kind === name.kind && (b.kind !== 'other' || (name.kind === 'other' && b.tag === name.tag)));
-    if (sameForm.length > 0 && !sameForm.some((b) => matches(name, b) === true)) return name.value;
+    if (sameForm.length > 0 && !sameForm.some((b) => matches(name, b, false) === true)) return name.value;
   }
   return undefined;
 }

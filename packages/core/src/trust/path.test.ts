@@ -6,6 +6,7 @@ import { isYizhengError } from '../errors/index';
 import { cachedTestKey, createTestCa, generateTestKey, issueCertificate, utf8Extension, type TestCertificate } from '../testing/index';
 import { encodeTestName } from '../testing/names';
 import { createTrustStore, validateCertificatePath, type ValidatePathOptions } from './index';
+import { checkNameConstraints, readNameConstraints } from './name-constraints';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T08:00:00Z');
@@ -335,15 +336,58 @@ describe('nameConstraints', () => {
   it('applies dNSName and rfc822Name constraints to subjectAltName', async () => {
     expect(await run(nc([dns('example.cn')]), 'CN=x', { dns: ['www.example.cn'] })).toBe('ok');
     expect(await run(nc([dns('example.cn')]), 'CN=x', { dns: ['example.com'] })).toMatch(/violates/);
-    expect(await run(nc([dns('.example.cn')]), 'CN=x', { dns: ['example.cn'] })).toMatch(/violates/);
     expect(await run(nc([derImplicit(1, derIa5String('example.cn'))]), 'CN=x', { email: ['a@example.cn'] })).toBe('ok');
     expect(await run(nc([], [derImplicit(1, derIa5String('a@example.cn'))]), 'CN=x', { email: ['A@example.cn'] })).toMatch(/violates/);
     // A constraint of another form does not restrict these names.
     expect(await run(nc([dns('example.cn')]), 'CN=x', { email: ['a@other.cn'] })).toBe('ok');
   });
 
+  it('treats a wildcard dNSName as every name it could match (excluded: any of them; permitted: all of them)', async () => {
+    const wild = { dns: ['*.example.cn'] };
+    expect(await run(nc([], [dns('bar.example.cn')]), 'CN=x', wild)).toMatch(/the name \*\.example\.cn violates/);
+    expect(await run(nc([], [dns('example.cn')]), 'CN=x', wild)).toMatch(/violates/);
+    expect(await run(nc([], [dns('a.bar.example.cn')]), 'CN=x', wild)).toBe('ok');
+    expect(await run(nc([], [dns('other.cn')]), 'CN=x', wild)).toBe('ok');
+    expect(await run(nc([dns('example.cn')]), 'CN=x', wild)).toBe('ok');
+    expect(await run(nc([dns('bar.example.cn')]), 'CN=x', wild)).toMatch(/violates/);
+  });
+
+  it('fails closed on malformed names under constraints (a mailbox with two @, a DNS name with a leading dot)', async () => {
+    const email = (s: string): Uint8Array => derImplicit(1, derIa5String(s));
+    expect(await run(nc([email('example.cn')]), 'CN=x', { email: ['invalid@address@example.cn'] })).toMatch(/the name invalid@address@example.cn violates/);
+    expect(await run(nc([], [email('other.cn')]), 'CN=x', { email: ['invalid@address@example.cn'] })).toMatch(/violates/);
+    // An asterisk in an rfc822Name constraint is a literal character.
+    expect(await run(nc([email('*@example.cn')]), 'CN=x', { email: ['*@example.cn'] })).toBe('ok');
+    expect(await run(nc([email('*@example.cn')]), 'CN=x', { email: ['user@example.cn'] })).toMatch(/violates/);
+    // The module itself: a dNSName outside the preferred name syntax never matches.
+    const root = createTestCa({ subject: 'CN=NC Root 2', notBefore: before(10), extensions: [nc([dns('example.cn')])] });
+    const leaf = issueCertificate({ subject: 'CN=x', issuer: root, notBefore: before(1), subjectAltNames: { dns: ['.example.cn'] } });
+    const constraints = readNameConstraints(root.certificate);
+    expect(constraints && checkNameConstraints(constraints, leaf.certificate)).toBe('.example.cn');
+  });
+
+  it('refuses nameConstraints in a certificate that is not a CA', async () => {
+    const root = createTestCa({ subject: 'CN=NC EE Root', notBefore: before(10) });
+    for (const critical of [true, false]) {
+      const leaf = issueCertificate({ subject: 'CN=x', issuer: root, notBefore: before(1), extensions: [{ ...nc([dns('example.cn')]), critical }] });
+      const e = await failure(validateCertificatePath(leaf.certificate, { trustStore: createTrustStore(root.certificate), at: NOW }));
+      expect(e.details).toMatchObject({ position: 0, reasonEn: 'nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)' });
+    }
+  });
+
+  it('refuses a certificate with too many names to check against too many subtrees', async () => {
+    const many = Array.from({ length: 600 }, (_, i) => dns(`p${i}.example.cn`));
+    const names = Array.from({ length: 500 }, (_, i) => `p${i}.example.cn`);
+    expect(await run(nc(many), 'CN=x', { dns: names })).toMatch(/^CERT_UNTRUSTED:too many names to check against the 600 nameConstraints subtrees/);
+    expect(await run(nc(many.slice(0, 100)), 'CN=x', { dns: names.slice(0, 100) })).toBe('ok');
+  });
+
   it('refuses malformed constraints', async () => {
     expect(await run(nc([dns('exa mple.cn')]), 'CN=x')).toMatch(/malformed nameConstraints/);
+    // RFC 5280 allows a leading period for URI and mail domains, not for DNS names.
+    expect(await run(nc([dns('.example.cn')]), 'CN=x', { dns: ['www.example.cn'] })).toMatch(/malformed nameConstraints: invalid dNSName constraint ".example.cn"/);
+    expect(await run(nc([derImplicit(1, derIa5String('invalid@invalid@example.cn'))]), 'CN=x')).toMatch(/malformed nameConstraints: invalid rfc822Name constraint/);
+    expect(await run(nc([derImplicit(1, derIa5String('.example.cn'))]), 'CN=x', { email: ['a@mail.example.cn'] })).toBe('ok');
     expect(await run({ oid: '2.5.29.30', critical: true, value: derSequence() }, 'CN=x')).toMatch(/malformed/);
     const withMax = { oid: '2.5.29.30', critical: true, value: derSequence(derImplicit(0, derSequence(derSequence(dns('a.cn'), derImplicit(1, Uint8Array.of(2, 1, 1)))))) };
     expect(await run(withMax, 'CN=x')).toMatch(/malformed/);

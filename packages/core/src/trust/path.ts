@@ -6,7 +6,19 @@ import { LruCache } from '../cert/cache';
 import { Certificate, parseCertificate, parseCertificates, type CertificateInput } from '../cert/index';
 import { verifyCertificateSignature } from '../crypto/index';
 import { YizhengError, isYizhengError } from '../errors/index';
-import { checkExtensions, checkIssued, checkIssuer, checkLeaf, checkPathLength, checkPathNameConstraints, checkValidity } from './checks';
+import {
+  DEFAULT_MIN_RSA_BITS,
+  LOWEST_MIN_RSA_BITS,
+  checkExtensions,
+  checkIssued,
+  checkIssuer,
+  checkKey,
+  checkLeaf,
+  checkPathLength,
+  checkPathNameConstraints,
+  checkSubjectAltNames,
+  checkValidity,
+} from './checks';
 import { untrusted } from './failure';
 import { createRevocationChecker, isRevocationChecker, type RevocationChecker, type RevocationOptions, type RevocationStatus } from './revocation';
 import type { TrustAnchor, TrustStore } from './store';
@@ -45,6 +57,12 @@ export interface ValidatePathOptions {
   readonly maxIntermediates?: number | undefined;
   /** Most candidate issuers tried while building (each costs a signature check); default {@link DEFAULT_MAX_CANDIDATES}. */
   readonly maxCandidates?: number | undefined;
+  /**
+   * Smallest RSA modulus accepted in any certificate of the path, the anchor's included, in bits;
+   * default {@link DEFAULT_MIN_RSA_BITS} (2048). Lower it (to no less than 1024) only for a legacy CA
+   * that still has smaller keys, e.g. through the provider's `trust.minRsaBits`.
+   */
+  readonly minRsaBits?: number | undefined;
 }
 
 /** A validated certification path. */
@@ -102,6 +120,7 @@ interface Search {
   readonly store: TrustStore;
   readonly pool: ReadonlyMap<string, readonly Certificate[]>;
   readonly maxIntermediates: number;
+  readonly minRsaBits: number;
   budget: number;
   /** The most advanced failure seen, and its rank. */
   best: YizhengError | undefined;
@@ -170,7 +189,12 @@ function checkCompletePath(path: readonly Certificate[], s: Search): YizhengErro
   for (let i = 0; i <= n; i++) {
     const c = path[i];
     if (c === undefined) continue;
-    const e = checkExtensions(c, i) ?? checkIssued(c, i) ?? (i > 0 ? checkIssuer(c, i, i === n) : undefined);
+    const e =
+      checkExtensions(c, i) ??
+      checkIssued(c, i) ??
+      checkKey(c, i, s.minRsaBits) ??
+      checkSubjectAltNames(c, i) ??
+      (i > 0 ? checkIssuer(c, i, i === n) : undefined);
     if (e !== undefined) return e;
   }
   const structural = (n > 0 ? checkLeaf(leaf) : undefined) ?? checkPathLength(path) ?? checkPathNameConstraints(path);
@@ -272,6 +296,14 @@ function positiveInteger(v: number | undefined, fallback: number, what: string):
   return v;
 }
 
+function rsaFloor(v: number | undefined): number {
+  if (v === undefined) return DEFAULT_MIN_RSA_BITS;
+  if (!Number.isSafeInteger(v) || v < LOWEST_MIN_RSA_BITS) {
+    throw new YizhengError('INVALID_ARGUMENT', { reason: `minRsaBits must be an integer of at least ${LOWEST_MIN_RSA_BITS}` });
+  }
+  return v;
+}
+
 /**
  * Builds and validates the certification path of `leaf` (RFC 5280 §6 as Yizheng profiles it),
  * then checks revocation when asked.
@@ -290,16 +322,21 @@ function positiveInteger(v: number | undefined, fallback: number, what: string):
  * - every issuer: X.509 v3 with basicConstraints cA, keyUsage keyCertSign when keyUsage is present,
  *   a non-empty subject; v1/v2 intermediates are refused (a v1 anchor is accepted: configuring it
  *   is the out-of-band check RFC 5280 asks for);
- * - keyCertSign only with cA; no empty issuer name in any certificate (the anchor's included); pathLenConstraint (self-issued certificates
- *   not counted, the anchor's constraint included); nameConstraints;
- * - the leaf's key is RSA, ECDSA P-256/P-384/P-521 or SM2;
- * - every certificate, anchor included, is within its validity period at `at`.
+ * - keyCertSign only with cA; nameConstraints only in a CA certificate; no empty issuer name in any
+ *   certificate (the anchor's included); pathLenConstraint (self-issued certificates not counted,
+ *   the anchor's constraint included); nameConstraints of every CA over the names below it (RFC 5280
+ *   §4.2.1.10; see the name-constraints module for malformed and wildcard names);
+ * - every key, the anchor's included: RSA of at least `minRsaBits` (default 2048), ECDSA on P-256,
+ *   P-384 or P-521, or SM2 on the SM2 curve;
+ * - every subjectAltName dNSName in the preferred name syntax (RFC 5280 §4.2.1.6);
+ * - every certificate, anchor included, is within its validity period at `at`, compared to the
+ *   second as the dates are encoded.
  * Trust anchors end the path even when they are not self-signed; an anchor's own signature is not
- * checked. A leaf that is itself an anchor validates alone (validity and extensions).
+ * checked. A leaf that is itself an anchor validates alone (validity, extensions and key).
  *
- * Not done: certificate policy processing (any policy is accepted; critical policyConstraints,
- * policyMappings and inhibitAnyPolicy are refused), extended key usage (the caller's purpose
- * check), TLS host names.
+ * Not done: certificate policy processing (any policy is accepted, as RFC 5280 §6.1.1 allows with
+ * the initial policy set anyPolicy; policyConstraints and inhibitAnyPolicy are refused, critical or
+ * not, and critical policyMappings), extended key usage (the caller's purpose check), TLS host names.
  *
  * @returns the path with revocation statuses and warnings.
  * @throws {YizhengError} `CERT_UNTRUSTED` (no path to an anchor, a bad signature, a rule broken),
@@ -342,6 +379,7 @@ export async function validateCertificatePath(
     store: options.trustStore,
     pool,
     maxIntermediates: positiveInteger(options.maxIntermediates, DEFAULT_MAX_INTERMEDIATES, 'maxIntermediates'),
+    minRsaBits: rsaFloor(options.minRsaBits),
     budget: positiveInteger(options.maxCandidates, DEFAULT_MAX_CANDIDATES, 'maxCandidates'),
     best: undefined,
     bestRank: -1,
@@ -350,7 +388,7 @@ export async function validateCertificatePath(
   let found: { path: Certificate[]; anchor: TrustAnchor } | undefined;
   const selfAnchor = options.trustStore.find(leafCert);
   if (selfAnchor !== undefined) {
-    const e = checkExtensions(leafCert, 0) ?? checkValidity(leafCert, 0, at);
+    const e = checkExtensions(leafCert, 0) ?? checkKey(leafCert, 0, s.minRsaBits) ?? checkSubjectAltNames(leafCert, 0) ?? checkValidity(leafCert, 0, at);
     if (e !== undefined) throw e;
     found = { path: [leafCert], anchor: selfAnchor };
   } else {

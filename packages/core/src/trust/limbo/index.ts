@@ -5,6 +5,7 @@
  */
 export {
   LIMBO_DOCUMENTED_CHOICES,
+  LIMBO_FILE,
   LIMBO_SKIPS,
   defaultLimboPath,
   formatLimboReport,
