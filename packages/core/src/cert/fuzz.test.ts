@@ -5,12 +5,13 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTlv, walkDer } from '../asn1/der';
+import { walkDer } from '../asn1/der';
 import { isYizhengError } from '../errors/index';
 import { hasVectors, readVector } from '../../test-utils/vectors';
 import { buildCert, fixtureDer, must, oid, seq, tlv } from './fixtures/der-builder';
 import { clearCertificateCache, parseCertificate, parseCertificates, type Certificate } from './index';
 import { cpuTimeOf } from '../../test-utils/cpu-time';
+import { applyMutation, derMutation, type Mutation } from '../../test-utils/mutants';
 
 const SEED = 20_240_611;
 const LIMIT_MS = 50;
@@ -60,84 +61,11 @@ function check(input: unknown, all = false): void {
   if (ms > LIMIT_MS) throw new Error(`parse took ${ms.toFixed(1)} ms`);
 }
 
-type Mutation =
-  | { kind: 'flip'; at: number; bit: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; count: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'overwrite'; at: number; bytes: Uint8Array }
-  | { kind: 'length'; header: number; bytes: Uint8Array };
-
-const LENGTH_BYTES = fc.oneof(
-  fc.constantFrom(
-    Uint8Array.of(0x80),
-    Uint8Array.of(0x84, 0xff, 0xff, 0xff, 0xff),
-    Uint8Array.of(0x84, 0x7f, 0xff, 0xff, 0xff),
-    Uint8Array.of(0x88, 0, 0, 0, 0, 0, 0, 1, 0),
-    Uint8Array.of(0x81, 0x01),
-    Uint8Array.of(0x82, 0x00, 0x05),
-    Uint8Array.of(0xff),
-    Uint8Array.of(0x00),
-  ),
-  fc.uint8Array({ minLength: 1, maxLength: 5 }),
-);
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('overwrite' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('length' as const), header: fc.nat(), bytes: LENGTH_BYTES }),
-);
+const mutation = derMutation();
 
 function apply(base: number, mutations: Mutation[]): Uint8Array {
   let der = must(BASES[base]);
-  for (const m of mutations) {
-    const n = der.length;
-    const at = n === 0 ? 0 : m.kind === 'length' ? 0 : (m as { at: number }).at % (n + 1);
-    switch (m.kind) {
-      case 'flip': {
-        if (n === 0) break;
-        const copy = der.slice();
-        copy[at % n] = (copy[at % n] ?? 0) ^ (1 << m.bit);
-        der = copy;
-        break;
-      }
-      case 'insert':
-        der = Uint8Array.from([...der.subarray(0, at), ...m.bytes, ...der.subarray(at)]);
-        break;
-      case 'delete':
-        der = Uint8Array.from([...der.subarray(0, at), ...der.subarray(at + m.count)]);
-        break;
-      case 'truncate':
-        der = der.slice(0, at);
-        break;
-      case 'overwrite': {
-        const copy = der.slice();
-        copy.set(m.bytes.subarray(0, Math.max(0, n - at)), at);
-        der = copy;
-        break;
-      }
-      case 'length': {
-        // Replace the length octets of one TLV header of the original structure.
-        const headers = must(HEADERS[base]);
-        const start = must(headers[m.header % headers.length]);
-        if (start >= n) break;
-        let lenAt = start + 1;
-        let lenEnd = lenAt + 1;
-        try {
-          const t = readTlv(der, start);
-          lenAt = start + 1 + (((der[start] ?? 0) & 0x1f) === 0x1f ? 1 : 0);
-          lenEnd = t.contentStart;
-        } catch {
-          // already broken: overwrite one octet
-        }
-        der = Uint8Array.from([...der.subarray(0, lenAt), ...m.bytes, ...der.subarray(Math.min(lenEnd, n))]);
-        break;
-      }
-    }
-  }
+  for (const m of mutations) der = applyMutation(der, must(HEADERS[base]), m);
   return der;
 }
 

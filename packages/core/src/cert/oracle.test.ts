@@ -27,6 +27,7 @@ import { walkDer } from '../asn1/der';
 import { mutantCertificates } from '../conformance/fixtures';
 import { isYizhengError } from '../errors/index';
 import { hasVectors, listVectors, readVector, readVectorText } from '../../test-utils/vectors';
+import { applyMutation, derMutation } from '../../test-utils/mutants';
 import { fixtureDer, must } from './fixtures/der-builder';
 import { parseCertificate, type Certificate } from './index';
 
@@ -294,62 +295,12 @@ function agreesWithX509(c: Certificate, der: Uint8Array, label: string): void {
   expect(x.publicKey.algorithm, `${label} key algorithm`).toMatchObject(x509Algorithm(c));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Mutants, as fuzz.test.ts makes them
+// Mutants, from the fuzz test's generator (short overwrites and lengths, so many stay readable).
+const mutation = derMutation({
+  overwriteMax: 4,
+  lengths: fc.oneof(fc.constantFrom(Uint8Array.of(0x80), Uint8Array.of(0x81, 0x01), Uint8Array.of(0x82, 0x00, 0x05), Uint8Array.of(0x00)), fc.uint8Array({ minLength: 1, maxLength: 3 })),
+});
 
-type Mutation =
-  | { kind: 'flip'; at: number; bit: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; count: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'overwrite'; at: number; bytes: Uint8Array }
-  | { kind: 'length'; header: number; bytes: Uint8Array };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('overwrite' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }) }),
-  fc.record({
-    kind: fc.constant('length' as const),
-    header: fc.nat(),
-    bytes: fc.oneof(fc.constantFrom(Uint8Array.of(0x80), Uint8Array.of(0x81, 0x01), Uint8Array.of(0x82, 0x00, 0x05), Uint8Array.of(0x00)), fc.uint8Array({ minLength: 1, maxLength: 3 })),
-  }),
-);
-
-/** `der` with `m` applied; `headers` are the offsets of its TLV headers (for length tampering). */
-function mutate(der: Uint8Array, headers: readonly number[], m: Mutation): Uint8Array {
-  const n = der.length;
-  const at = m.kind === 'length' ? 0 : m.at % (n + 1);
-  switch (m.kind) {
-    case 'flip': {
-      const copy = der.slice();
-      copy[at % n] = (copy[at % n] ?? 0) ^ (1 << m.bit);
-      return copy;
-    }
-    case 'insert':
-      return Uint8Array.from([...der.subarray(0, at), ...m.bytes, ...der.subarray(at)]);
-    case 'delete':
-      return Uint8Array.from([...der.subarray(0, at), ...der.subarray(at + m.count)]);
-    case 'truncate':
-      return der.slice(0, at);
-    case 'overwrite': {
-      const copy = der.slice();
-      copy.set(m.bytes.subarray(0, Math.max(0, n - at)), at);
-      return copy;
-    }
-    case 'length': {
-      const start = must(headers[m.header % headers.length]);
-      const lenAt = start + 1 + (((der[start] ?? 0) & 0x1f) === 0x1f ? 1 : 0);
-      const first = der[lenAt] ?? 0;
-      const lenEnd = lenAt + 1 + (first > 0x80 ? first & 0x7f : 0);
-      return Uint8Array.from([...der.subarray(0, lenAt), ...m.bytes, ...der.subarray(lenEnd)]);
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 describe('asn1js cross-checks the DER reader', () => {
   it('on the committed fixtures: same tree, both accept', () => {
@@ -388,7 +339,7 @@ describe('asn1js cross-checks the DER reader', () => {
     fc.assert(
       fc.property(fc.nat({ max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
         let der = must(bases[base]);
-        for (const m of mutations) der = der.length === 0 ? der : mutate(der, must(headers[base]), m);
+        for (const m of mutations) der = der.length === 0 ? der : applyMutation(der, must(headers[base]), m);
         const outcome = crossCheckDer(der, `base ${base} ${JSON.stringify(mutations, (_, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`);
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       }),
