@@ -112,13 +112,19 @@ export async function verifyToken(
   const provider = context.providers.identify(certificate, token.provider);
   const warnings: LoginWarning[] = [];
   if (provider.fallback) {
+    const ca = provider.directoryEntry?.info.names;
     warnings.push({
       code: 'PROVIDER_FALLBACK',
-      message: {
-        'zh-CN': '未识别证书的CA机构，已按通用规则（GM/T 0015）读取主体信息。',
-        en: "The certificate's CA was not recognised; subject data was read by the generic GM/T 0015 rules.",
-      },
-      details: { issuer: certificate.issuer.toString() },
+      message: ca
+        ? {
+            'zh-CN': `证书由${ca['zh-CN']}签发（按签发者名称判断），平台未配置该CA的专用插件，已按通用规则（GM/T 0015）读取主体信息。`,
+            en: `The certificate was issued by ${ca.en} (judged by the issuer's name); with no provider configured for that CA, subject data was read by the generic GM/T 0015 rules.`,
+          }
+        : {
+            'zh-CN': '未识别证书的CA机构，已按通用规则（GM/T 0015）读取主体信息。',
+            en: "The certificate's CA was not recognised; subject data was read by the generic GM/T 0015 rules.",
+          },
+      details: { issuer: certificate.issuer.toString(), ...(provider.directoryEntry && { ca: provider.directoryEntry.info.id }) },
     });
   }
   // 5. Purpose: log in and bind with the signing certificate, never the encryption one.

@@ -17,6 +17,7 @@ export {
   type ConfiguredIdentityOid,
 } from './configurable';
 export { createProfileProvider, defineProvider, type ProviderProfile } from './define';
+export { CA_DIRECTORY, findCaInDirectory, type CaDirectoryEntry, type DirectoryIssuerName } from './directory';
 export { GENERIC_PROVIDER_ID, createGenericProvider } from './generic';
 export { defineProviderInfo, type ProviderInfo, type SupportContact } from './info';
 export {

@@ -1,6 +1,7 @@
 import type { Certificate } from '../cert/index';
 import { YizhengError } from '../errors/index';
 import type { CaProvider, Recognition } from './contract';
+import { CA_DIRECTORY, findCaInDirectory, type CaDirectoryEntry } from './directory';
 import { createGenericProvider } from './generic';
 
 /** Which provider issued a certificate, how sure the registry is, and whether it fell back. */
@@ -10,6 +11,8 @@ export interface ProviderMatch {
   readonly recognition: Recognition | null;
   /** True when no registered provider recognised the certificate and the generic one was used. */
   readonly fallback: boolean;
+  /** With the fallback: the directory CA the issuer's name points to, whose names and hotlines the provider carries. */
+  readonly directoryEntry?: CaDirectoryEntry;
 }
 
 /** The providers a platform accepts. */
@@ -40,6 +43,11 @@ export interface ProviderRegistryOptions {
    * platform that only accepts its listed CAs turns this off.
    */
   readonly fallback?: boolean;
+  /**
+   * CAs the fallback may name in messages (default {@link CA_DIRECTORY}; `[]` names none). A platform
+   * adds its own: `[...CA_DIRECTORY, { info, issuerNames: [{ contains: 'XXCA', basis: 'configured' }] }]`.
+   */
+  readonly directory?: readonly CaDirectoryEntry[];
 }
 
 function safeRecognize(provider: CaProvider, certificate: Certificate): Recognition | null {
@@ -66,6 +74,14 @@ export function createProviderRegistry(providers: readonly CaProvider[], options
     }
   }
   const fallbackProvider = options.fallback === false ? undefined : createGenericProvider();
+  const directory = options.directory ?? CA_DIRECTORY;
+  if (!Array.isArray(directory)) throw new YizhengError('INVALID_ARGUMENT', { reason: 'directory must be a list of CA entries' });
+  const named = new Map<CaDirectoryEntry, CaProvider>();
+  const namedGeneric = (entry: CaDirectoryEntry): CaProvider => {
+    let provider = named.get(entry);
+    if (!provider) named.set(entry, (provider = createGenericProvider(entry.info)));
+    return provider;
+  };
   const rank = (certificate: Certificate): ProviderMatch[] => {
     const matches: { match: ProviderMatch; confidence: number }[] = [];
     for (const provider of providers) {
@@ -95,6 +111,8 @@ export function createProviderRegistry(providers: readonly CaProvider[], options
       const [best] = rank(certificate);
       if (best) return best;
       if (!fallbackProvider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: certificate.issuer.toString() });
+      const entry = findCaInDirectory(certificate, directory);
+      if (entry) return { provider: namedGeneric(entry), recognition: null, fallback: true, directoryEntry: entry };
       return { provider: fallbackProvider, recognition: null, fallback: true };
     },
     rank,
