@@ -7,7 +7,7 @@ export default defineConfig([
   {
     // The page entries: browser code (ES2022, no Node built-ins). Kept out of `libraryBuild`, which
     // targets Node; `clean` stays off here so the two builds do not delete each other's output.
-    entry: { client: 'src/client/index.ts', 'software-token': 'src/software-token/index.ts' },
+    entry: { client: 'src/client/index.ts', 'client-sof-presets': 'src/client/sof-presets.ts', 'software-token': 'src/software-token/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

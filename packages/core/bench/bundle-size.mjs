@@ -27,6 +27,7 @@ export const LIMIT_BYTES = 10 * 1024;
 
 const ENTRIES = [
   { name: '@yizheng/core/client', entry: 'packages/core/src/client/index.ts', counted: true },
+  { name: '@yizheng/core/client/sof-presets', entry: 'packages/core/src/client/sof-presets.ts', counted: true },
   { name: '@yizheng/provider-bjca/browser', entry: 'packages/provider-bjca/src/browser/index.ts', counted: true },
   { name: '@yizheng/provider-cfca/browser', entry: 'packages/provider-cfca/src/browser/index.ts', counted: true },
   { name: '@yizheng/provider-huixin/browser', entry: 'packages/provider-huixin/src/browser/index.ts', counted: true },

@@ -39,6 +39,7 @@ describe.skipIf(!built)('built @yizheng/core', () => {
     const expected: Record<string, string> = {
       './testing': 'createTestCa',
       './client': 'requestChallenge',
+      './client/sof-presets': 'gdcaProtocol',
       './software-token': 'createSoftwareToken',
       './conformance': 'runProviderConformance',
     };

@@ -46,17 +46,30 @@ export {
   type PageLoginToken,
 } from './challenge';
 export {
-  SOF_ERRORS,
+  SOF_STANDARD_ERRORS,
   createSofDriver,
   parseSofUserList,
   sofErrorToClientError,
   type SofCarrier,
+  type SofCode,
   type SofDriverOptions,
+  type SofErrorCodes,
+  type SofErrorTable,
   type SofFunction,
+  type SofMeaning,
   type SofReply,
   type SofUser,
 } from './sof';
-export { createSofJsonCarrier, createSofJsonDriver, type SofJsonDriverOptions, type SofJsonOptions } from './sof-json';
+export {
+  createSofJsonCarrier,
+  createSofJsonDriver,
+  sofJsonProtocol,
+  type SofCall,
+  type SofJsonDriverOptions,
+  type SofJsonOptions,
+  type SofProtocol,
+  type SofSend,
+} from './sof-json';
 export {
   createJsonSocket,
   type JsonRequestOptions,

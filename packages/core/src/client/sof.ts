@@ -1,51 +1,77 @@
 /**
- * A token driver over the GM/T 0020 (GB/T 43694-2024) SOF function set, whatever carries the calls:
- * BJCA's XTX WebSocket, or a SOF-over-JSON loopback client (Huixin, CMCA). The carrier turns each
- * call into a {@link SofReply}; this file does the rest: user list parsing, certificate export,
- * login with the tries-left count after a wrong PIN, signing, PIN change, insert / remove events, and
- * the mapping of SOF error codes to client codes.
+ * A token driver over the GM/T 0020 / GB/T 43694-2024 SOF function set, whatever carries the calls:
+ * a loopback client speaking SOF over JSON (`sof-json.ts`, with presets for the shapes seen in the
+ * field in `sof-presets.ts`), BJCA's XTX WebSocket, or a carrier of your own. The carrier turns each
+ * call into a {@link SofReply}; this file does the rest: user list parsing, certificate export, login
+ * with the tries left after a wrong PIN, signing, PIN change, insert / remove events, and the mapping
+ * of vendor error codes to client codes.
  *
- * SOF error codes (base `0x0B000000`) as vendor clients return them (DOMAIN.md §6; the table beyond
- * wrong PIN / PIN locked / user cancel / device removed is from vendor integration scripts (field)).
+ * Error codes. The standard's table (the SOR codes `0x0B000001`–`0x0B000421`, as GmSSL's `sof.h`
+ * carries it: verified) has no code for a wrong PIN, a locked PIN, a cancelled dialog or a pulled-out
+ * key. So, by default:
+ * - a failed `SOF_Login` / `SOF_ChangePassWd` without a code, with `SOR_UnknownErr` or with a code
+ *   outside the standard's table is followed by `SOF_GetPinRetryCount`, as BJCA's own page script
+ *   does (field): more than 0 tries left is `PIN_INCORRECT` with the count, 0 is `PIN_LOCKED`;
+ * - the SOR codes that have a client code map to it ({@link SOF_STANDARD_ERRORS});
+ * - a reply may name the client code itself ({@link SofReply}'s `meaning`, e.g. the default JSON
+ *   shape's `"error"` field);
+ * - any other code is `CLIENT_REPORTED_ERROR` and the vendor's code and
+ *   text in `vendorCode` / `vendorText` (`fn` names the call).
+ *
+ * A carrier whose client has codes of its own declares them (`errorCodes`: a table added to the
+ * standard's), e.g. GDCA's client extension (`SOF_GDCA_ERRORS` in `sof-presets.ts`; field: GDCA's
+ * public page script; neither the standard's nor BJCA's). Nothing else is assumed by default.
  */
 import { cleanBase64 } from './base64';
-import { clientError, protocolError, type YizhengError } from './errors';
-import { checkPinLength, exactPinStatus, formatPinError, type PinLength } from './pin';
+import { CLIENT_ERROR_CATALOGUE } from '../errors/catalogue-client';
+import { clientError, protocolError, type ClientErrorCode, type YizhengError } from './errors';
+import { UNKNOWN_PIN_STATUS, checkPinLength, exactPinStatus, formatPinError, type PinLength } from './pin';
 import type { PinStatus, TokenCallOptions, TokenCertificate, TokenDriver, TokenEvent, TokenSignature, TokenSignatureFormat } from './token-driver';
 
-/** SOF error codes a driver tells apart. */
-export const SOF_ERRORS = {
-  /** SOR_UnknownErr. */
-  UNKNOWN: 0x0b000001,
-  /** SOR_NotSupportYetErr: the function is not supported. */
-  NOT_SUPPORTED: 0x0b000002,
-  /** SOR_AlgoTypeErr: algorithm not supported. */
-  ALGORITHM: 0x0b000007,
-  /** SOR_KeyNotFountErr. */
-  KEY_NOT_FOUND: 0x0b000309,
-  /** SOR_CertNotFountErr. */
-  CERT_NOT_FOUND: 0x0b000310,
-  /** SOR_PARAMETERNOTSUPPORTErr. */
-  PARAMETER_NOT_SUPPORTED: 0x0b000419,
-  /** SOR_ContainerNotExistErr. */
-  CONTAINER_NOT_FOUND: 0x0b000425,
-  /** SOR_WrongPinErr: wrong PIN (ask `SOF_GetPinRetryCount` for the tries left). */
-  WRONG_PIN: 0x0b000426,
-  /** SOR_NotLoginErr: a private-key operation before `SOF_Login`. */
-  NOT_LOGGED_IN: 0x0b000438,
-  /** SOR_UserPinLocked. */
-  PIN_LOCKED: 0x0b000442,
-  /** SOR_UserCancel: the user cancelled the client's dialog. */
-  USER_CANCELLED: 0x0b000447,
-  /** SOR_DeviceRemoved: the key was pulled out during the operation. */
-  DEVICE_REMOVED: 0x0b000448,
-  /** SOR_EnumDevErr: no device could be enumerated. */
-  NO_DEVICE: 0x0b000500,
-  /** SOR_EnumNoCertErr: no certificate (no key) found. */
-  NO_CERTIFICATE: 0x0b00100a,
-} as const;
+/**
+ * The client code a vendor's error code stands for: usually `PIN_INCORRECT` (the tries left are then
+ * asked), `PIN_LOCKED`, `USER_CANCELLED`, `DEVICE_REMOVED`, `TOKEN_NOT_PRESENT`, `CERT_NOT_FOUND`,
+ * `TOKEN_LOGIN_REQUIRED` or `MECHANISM_UNSUPPORTED`.
+ */
+export type SofMeaning = ClientErrorCode;
 
-/** The SOF functions a driver calls. */
+/** A vendor's error code, as its client sends it: a number, or a string (`"0x0B000426"`, `"18"`, `"E102"`). */
+export type SofCode = number | string;
+
+/**
+ * Vendor error codes with a meaning. Keys are the codes: numeric codes as numbers
+ * (`{ [0x0B000447]: 'USER_CANCELLED' }`: the client may send them as numbers or as numeric strings,
+ * `"0x0B000447"`, `"184550471"`), other codes as the client sends them (`{ E102: 'USER_CANCELLED' }`).
+ */
+export type SofErrorTable = Readonly<Record<string, SofMeaning>>;
+
+/** The codes a client uses: the standard's only (`standard`, the default), or a table added to the standard's (e.g. `SOF_GDCA_ERRORS`). */
+export type SofErrorCodes = 'standard' | SofErrorTable;
+
+/**
+ * The SOR codes of GM/T 0020 (GmSSL's `sof.h`: verified) that have a client code. The others of the
+ * table (`0x0B000001`–`0x0B000421`: file, memory, timeout, input, certificate validity errors, ...)
+ * arrive as `CLIENT_REPORTED_ERROR`.
+ */
+export const SOF_STANDARD_ERRORS: SofErrorTable = {
+  /** SOR_NotSupportYetErr. */
+  [0x0b000002]: 'MECHANISM_UNSUPPORTED',
+  /** SOR_AlgoTypeErr. */
+  [0x0b000007]: 'MECHANISM_UNSUPPORTED',
+  /** SOR_KeyNotFountErr. */
+  [0x0b000309]: 'CERT_NOT_FOUND',
+  /** SOR_CertNotFountErr. */
+  [0x0b000310]: 'CERT_NOT_FOUND',
+  /** SOR_ParameterNotSupportErr. */
+  [0x0b000419]: 'MECHANISM_UNSUPPORTED',
+};
+
+/**
+ * The SOF functions a driver calls, by the names the driver asks for them. They are the standard's
+ * names, but for one kept for compatibility: the exchange (encryption) certificate is asked for as
+ * `SOF_ExportExChangeUserCert`, BJCA's spelling; `createSofJsonCarrier` sends the standard's
+ * `SOF_ExportExchangeUserCert` unless a protocol or `functionNames` says otherwise.
+ */
 export type SofFunction =
   | 'SOF_GetUserList'
   | 'SOF_ExportUserCert'
@@ -56,8 +82,14 @@ export type SofFunction =
   | 'SOF_ChangePassWd'
   | 'SOF_Logout';
 
-/** A SOF call's outcome: its return value, or the SOF error code it failed with (0 when the client gave none). */
-export type SofReply = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly code: number };
+/**
+ * A SOF call's outcome: its return value, or the vendor's error code (0 when the client gave none),
+ * with the client's text and, when the client said it in words the carrier understands, the client
+ * code it means.
+ */
+export type SofReply =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly code: SofCode; readonly text?: string | undefined; readonly meaning?: SofMeaning | undefined };
 
 /** Carries SOF calls to a key client. Transport failures reject with client errors (`CLIENT_NOT_RUNNING`, ...). */
 export interface SofCarrier {
@@ -67,6 +99,8 @@ export interface SofCarrier {
   onChange?(listener: () => void): () => void;
   /** Releases connections. */
   close?(): void;
+  /** The codes the client uses beyond the standard's; default `standard`. */
+  readonly errorCodes?: SofErrorCodes | undefined;
 }
 
 /** Options of {@link createSofDriver}. */
@@ -88,6 +122,8 @@ export interface SofDriverOptions {
   readonly interactiveTimeoutMs?: number | undefined;
   /** Time for other calls; default 10 s. */
   readonly timeoutMs?: number | undefined;
+  /** The codes the client uses beyond the standard's; default the carrier's `errorCodes`, else `standard`. */
+  readonly errorCodes?: SofErrorCodes | undefined;
 }
 
 /** One entry of a SOF user list. */
@@ -105,55 +141,61 @@ export interface SofUser {
  * @throws {YizhengError} `CLIENT_PROTOCOL_ERROR` when it is not a string or an entry has no `||`.
  */
 export function parseSofUserList(value: unknown): SofUser[] {
-  if (typeof value !== 'string') throw protocolError('SOF_GetUserList did not return a string');
+  if (typeof value !== 'string') throw protocolError('SOF_GetUserList: not a string');
   const users: SofUser[] = [];
   for (const entry of value.split('&&&')) {
     if (entry.trim() === '') continue;
     const at = entry.indexOf('||');
-    if (at < 0) throw protocolError('SOF_GetUserList entry without "||"');
     const certId = entry.slice(at + 2).trim();
-    if (certId === '') throw protocolError('SOF_GetUserList entry without a certId');
+    if (at < 0 || certId === '') throw protocolError('SOF_GetUserList: not name||certId');
     users.push({ label: entry.slice(0, at).trim(), certId });
   }
   return users;
 }
 
-/**
- * The client error for a SOF error code (0 or an unknown code: `CLIENT_PROTOCOL_ERROR` naming it).
- * `WRONG_PIN` is not handled here: it needs the tries left (see {@link createSofDriver}).
- */
-export function sofErrorToClientError(code: number, fn: string): YizhengError {
-  const details = { sofCode: code, fn };
-  switch (code) {
-    case SOF_ERRORS.PIN_LOCKED:
-      return formatPinError(exactPinStatus(0));
-    case SOF_ERRORS.USER_CANCELLED:
-      return clientError('USER_CANCELLED', details);
-    case SOF_ERRORS.DEVICE_REMOVED:
-      return clientError('DEVICE_REMOVED', details);
-    case SOF_ERRORS.NO_DEVICE:
-    case SOF_ERRORS.NO_CERTIFICATE:
-      return clientError('TOKEN_NOT_PRESENT', details);
-    case SOF_ERRORS.CERT_NOT_FOUND:
-    case SOF_ERRORS.KEY_NOT_FOUND:
-    case SOF_ERRORS.CONTAINER_NOT_FOUND:
-      return clientError('CERT_NOT_FOUND', details);
-    case SOF_ERRORS.NOT_LOGGED_IN:
-      return clientError('TOKEN_LOGIN_REQUIRED', details);
-    case SOF_ERRORS.NOT_SUPPORTED:
-    case SOF_ERRORS.ALGORITHM:
-    case SOF_ERRORS.PARAMETER_NOT_SUPPORTED:
-      return clientError('MECHANISM_UNSUPPORTED', { ...details, mechanism: fn });
-    default:
-      return protocolError(`${fn} failed with SOF error 0x${(code >>> 0).toString(16).toUpperCase().padStart(8, '0')}`);
-  }
+/** @internal A code as a table key: numbers and numeric strings (`0x0B000426`, `184550438`) in decimal, other strings as sent. */
+export const sofCodeKey = (code: unknown): string => String(isNaN(Number(code)) ? code : Number(code));
+
+/** @internal The table for `errorCodes` (an explicit table goes over the standard's). */
+const tableOf = (codes: SofErrorCodes | undefined): SofErrorTable => ({ ...SOF_STANDARD_ERRORS, ...(typeof codes === 'object' && codes) });
+
+/** @internal True for a client code (what a reply may name as its meaning). */
+export function isSofMeaning(value: unknown): value is SofMeaning {
+  return typeof value === 'string' && Object.hasOwn(CLIENT_ERROR_CATALOGUE, value);
 }
+
+/**
+ * The client error for a vendor error code: its meaning (given, or from the `errorCodes` table), else
+ * `CLIENT_REPORTED_ERROR`. Details: `fn`, `vendorCode` (as the client
+ * sent it), `vendorText` (the client's text; `fn: code` when it gave none). A `PIN_INCORRECT` meaning
+ * gives an unknown tries count here ({@link createSofDriver} asks the key).
+ */
+export function sofErrorToClientError(
+  code: SofCode,
+  fn: string,
+  options: { readonly errorCodes?: SofErrorCodes | undefined; readonly text?: string | undefined; readonly meaning?: SofMeaning | undefined } = {},
+): YizhengError {
+  const table = tableOf(options.errorCodes);
+  const meaning = options.meaning ?? table[code] ?? table[sofCodeKey(code)];
+  const details = { fn, vendorCode: code, vendorText: options.text || `${fn}: ${code}` };
+  if (meaning === 'PIN_LOCKED') return formatPinError(exactPinStatus(0));
+  if (meaning === 'PIN_INCORRECT') return formatPinError(UNKNOWN_PIN_STATUS);
+  if (meaning === undefined) return clientError('CLIENT_REPORTED_ERROR', details);
+  return clientError(meaning, meaning === 'MECHANISM_UNSUPPORTED' ? { ...details, mechanism: fn } : details);
+}
+
+type SofFailure = Extract<SofReply, { ok: false }>;
+
+/** What a PIN call that answered this way returned: failure. */
+const FALSE: readonly unknown[] = [false, 'false', 0, '0'];
 
 /** A token driver over SOF calls (see the module comment). */
 export function createSofDriver(options: SofDriverOptions): TokenDriver {
   const { carrier } = options;
   const quick = options.timeoutMs ?? 10_000;
   const interactive = options.interactiveTimeoutMs ?? 60_000;
+  const errorCodes = options.errorCodes ?? carrier.errorCodes;
+  const table = tableOf(errorCodes);
   let known: readonly string[] | undefined;
 
   async function call(fn: SofFunction, args: readonly (string | number)[], timeoutMs: number, o?: TokenCallOptions): Promise<SofReply> {
@@ -163,7 +205,7 @@ export function createSofDriver(options: SofDriverOptions): TokenDriver {
   async function value(fn: SofFunction, args: readonly (string | number)[], timeoutMs: number, o?: TokenCallOptions): Promise<unknown> {
     const reply = await call(fn, args, timeoutMs, o);
     if (reply.ok) return reply.value;
-    throw await failure(fn, reply.code, String(args[0] ?? ''), o);
+    throw await failure(fn, reply, String(args[0] ?? ''), o);
   }
 
   async function users(o?: TokenCallOptions): Promise<SofUser[]> {
@@ -173,39 +215,36 @@ export function createSofDriver(options: SofDriverOptions): TokenDriver {
   }
 
   /** The client error for a failed call; a missing certificate on an empty key list means no key at all. */
-  async function failure(fn: SofFunction, code: number, certId: string, o?: TokenCallOptions): Promise<YizhengError> {
-    const error = sofErrorToClientError(code, fn);
+  async function failure(fn: SofFunction, reply: SofFailure, certId: string, o?: TokenCallOptions): Promise<YizhengError> {
+    const error = sofErrorToClientError(reply.code, fn, { errorCodes, text: reply.text, meaning: reply.meaning });
     if (fn === 'SOF_GetUserList' || error.code !== 'CERT_NOT_FOUND') return error;
     const list = await users(o).catch(() => undefined);
     if (list === undefined) return error;
-    if (list.length === 0) return clientError('TOKEN_NOT_PRESENT', { sofCode: code, fn }, error);
-    return clientError('CERT_NOT_FOUND', { sofCode: code, fn, certId }, error);
+    return list.length === 0 ? clientError('TOKEN_NOT_PRESENT', error.details, error) : clientError('CERT_NOT_FOUND', { ...error.details, certId }, error);
   }
 
   async function pinStatus(certId: string, o?: TokenCallOptions): Promise<PinStatus> {
     const raw = await value('SOF_GetPinRetryCount', [certId], quick, o);
     const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) {
-      throw protocolError('SOF_GetPinRetryCount did not return a count');
-    }
+    if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 256)) throw protocolError('SOF_GetPinRetryCount: not a count');
     return exactPinStatus(n);
   }
 
-  /** A PIN call (login, change): true, or the PIN error with the tries left. */
+  /** A PIN call (login, change): success, or the PIN error with the tries left (see the module comment). */
   async function pinCall(fn: 'SOF_Login' | 'SOF_ChangePassWd', args: readonly string[], certId: string, o?: TokenCallOptions): Promise<void> {
     const reply = await call(fn, args, interactive, o);
-    if (reply.ok && (reply.value === true || reply.value === 'true' || reply.value === 1)) return;
-    const code = reply.ok ? SOF_ERRORS.WRONG_PIN : reply.code;
-    if (code === SOF_ERRORS.WRONG_PIN || code === 0 || code === SOF_ERRORS.UNKNOWN) {
-      // A client that reports no code (BJCA answers `false`): the tries left tell locked from wrong.
-      throw formatPinError(await pinStatus(certId, o));
-    }
-    throw await failure(fn, code, certId, o);
+    if (reply.ok && !FALSE.includes(reply.value)) return;
+    const failed: SofFailure = reply.ok ? { ok: false, code: 0 } : reply;
+    const meaning = failed.meaning ?? table[failed.code] ?? table[sofCodeKey(failed.code)];
+    const n = Number(sofCodeKey(failed.code));
+    if (meaning === 'PIN_INCORRECT') throw formatPinError(await pinStatus(certId, o).catch(() => UNKNOWN_PIN_STATUS));
+    if (meaning === undefined && !(n > 0x0b000001 && n <= 0x0b000421)) throw formatPinError(await pinStatus(certId, o));
+    throw await failure(fn, failed, certId, o);
   }
 
   function base64Of(raw: unknown, what: string): string {
     const b64 = cleanBase64(raw);
-    if (b64 === undefined) throw protocolError(`${what} did not return base64`);
+    if (b64 === undefined) throw protocolError(`${what}: not base64`);
     return b64;
   }
 

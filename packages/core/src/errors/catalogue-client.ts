@@ -13,6 +13,24 @@ export const CLIENT_ERROR_CATALOGUE = {
       zh: '请安装CA机构提供的证书应用环境（证书助手），确认其已启动（桌面右下角有图标）后刷新页面；https 页面可能还需要允许访问本机服务。',
       en: "Install the CA's client software (certificate assistant), make sure it is running, then reload the page; an https page may also need permission to reach local services.",
     },
+    // Clients that are a browser extension with a local program (e.g. CFCA CryptoKit).
+    reasons: {
+      'extension-missing': {
+        zh: '未检测到{client}浏览器扩展。',
+        en: "{client}'s browser extension was not found.",
+        remedy: { zh: '请安装并启用CA机构提供的浏览器扩展后刷新页面。', en: "Install and enable the CA's browser extension, then reload the page." },
+      },
+      'host-missing': {
+        zh: '未检测到{client}本地程序。',
+        en: "{client}'s local program was not found.",
+        remedy: { zh: '请安装CA机构提供的证书控件后重启浏览器。', en: "Install the CA's client package, then restart the browser." },
+      },
+      'browser-unsupported': {
+        zh: '当前浏览器不支持{client}。',
+        en: 'This browser cannot use {client}.',
+        remedy: { zh: '请使用Chrome、Edge、Firefox或Safari浏览器。', en: 'Use Chrome, Edge, Firefox or Safari.' },
+      },
+    },
   },
   CLIENT_PROTOCOL_ERROR: {
     zh: '证书客户端返回了无法识别的数据：{reason}',
@@ -21,6 +39,13 @@ export const CLIENT_ERROR_CATALOGUE = {
       zh: '请升级证书应用环境（证书助手）到最新版本后重试；如仍失败，请联系CA机构客服。',
       en: "Update the CA's client software to its latest version and try again; otherwise contact the CA's support desk.",
     },
+  },
+  // An error the client reported with a code the driver cannot classify, in the client's words
+  // (`vendorText`; `vendorCode` in the details): a typed answer of the client, not a protocol fault.
+  CLIENT_REPORTED_ERROR: {
+    zh: '证书客户端报错：{vendorText}',
+    en: 'The key client reported: {vendorText}',
+    remedy: { zh: '请按提示处理后重试，或联系CA机构客服。', en: "Act on it and try again, or contact the CA's support desk." },
   },
   TOKEN_NOT_PRESENT: {
     zh: '未检测到UKey（数字证书介质）。',
@@ -52,6 +77,17 @@ export const CLIENT_ERROR_CATALOGUE = {
     remedy: {
       zh: '请联系颁发证书的CA机构解锁UKey（需携带UKey及相关证明材料）。',
       en: 'Ask the CA that issued the key to unlock it.',
+    },
+    reasons: {
+      // The CA's own words for a locked key (e.g. BJCA's client: 请联系BJCA进行解锁), `ca` naming it.
+      'contact-ca': {
+        zh: '密码已被锁死，请联系{ca}进行解锁。',
+        en: 'The PIN is locked: ask {ca} to unlock the key.',
+        remedy: {
+          zh: '请联系{ca}进行解锁（需携带UKey及相关证明材料）；解锁前UKey无法登录或签名。',
+          en: 'Ask {ca} to unlock the key (bring the key and the documents it asks for); until then it cannot sign in or sign.',
+        },
+      },
     },
   },
   PIN_FINAL_TRY: {

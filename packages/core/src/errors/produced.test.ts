@@ -19,7 +19,7 @@ import { fakeClock, issueEnterpriseCertificate, makeCa, makeContext, ORIGIN, sig
 import { createProviderRegistry } from '../providers/index';
 import { createMemoryStores } from '../stores/index';
 import { sameIdentityBinding } from '../stores/contract';
-import { createQrCodeDriver, createSofJsonDriver, signChallenge } from '../client/index';
+import { createQrCodeDriver, createSofJsonDriver, signChallenge, sofErrorToClientError } from '../client/index';
 import { createSoftwareToken, type SoftwareTokenOptions } from '../software-token/index';
 import { createTestCa, issueCertificate, issueCrl, privateKeyToPem, utf8Extension } from '../testing/index';
 import { createTrustStore, validateCertificatePath } from '../trust/index';
@@ -158,6 +158,9 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
   PIN_FINAL_TRY: BRIDGE_PRODUCERS.PIN_FINAL_TRY,
   CLIENT_NOT_RUNNING: () => sofDriver().listCertificates(),
   CLIENT_PROTOCOL_ERROR: () => sofDriver('<html>').listCertificates(),
+  CLIENT_REPORTED_ERROR: () => {
+    throw sofErrorToClientError(0x0b000409, 'SOF_SignData', { text: '签名失败' });
+  },
   TOKEN_NOT_PRESENT: async () => {
     const token = await softToken();
     token.remove();

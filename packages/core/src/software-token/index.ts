@@ -13,7 +13,19 @@ export {
   type SoftwareTokenOptions,
 } from './software-token';
 export type { SoftwareSignatureFormat } from './keys';
-export { createSofBackend, createSofJsonEmulator, type SofBackend, type SofJsonEmulator } from './sof-backend';
+export {
+  GDCA_SOF_CODES,
+  SOF_EMULATED_TEXTS,
+  SOR,
+  createSofBackend,
+  createSofJsonEmulator,
+  createSofWireEmulator,
+  type SofBackend,
+  type SofBackendOptions,
+  type SofJsonEmulator,
+  type SofWireEmulator,
+  type SofWireShape,
+} from './sof-backend';
 export {
   tokenDriverChecks,
   type ClientFault,

@@ -156,6 +156,8 @@ describe('the browser bundle', () => {
   it('has no Node imports and stays small', async () => {
     const code = await bundleBrowserEntry(true);
     expect(code).not.toMatch(/\bnode:|require\(|from"(?:ws|pkcs11js|crypto|fs)"/);
-    expect(code.length).toBeLessThan(16 * 1024);
+    // Minified, before gzip: the page-side error catalogue (client codes, zh/en) is most of it. The
+    // budget that counts, 10 KiB gzipped, is checked for every page entry by core's bundle-size test.
+    expect(code.length).toBeLessThan(20 * 1024);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The page entry of @yizheng/provider-cmca: the token driver for CMCA keys through CMCA's local
- * client, over SOF calls (the transport is an assumption until CMCA publishes it: see the driver).
+ * client, over SOF calls. CMCA's client wire format is unknown: the driver speaks the SDK's documented
+ * default shape until the platform configures CMCA's (see the driver and the README).
  *
  * @module
  */
