@@ -105,6 +105,22 @@ describe('createJsonSocket', () => {
     socket.close();
   });
 
+  it('drops a repeated reply to a finished request instead of failing the requests still waiting', async () => {
+    const held: (() => void)[] = [];
+    const url = await serve((m, socket) => {
+      if (m['op'] === 'twice') return void setTimeout(() => [1, 2].forEach(() => socket.send(JSON.stringify({ id: m['id'], n: 1 }))), 20);
+      if (m['op'] === 'slow') return void held.push(() => socket.send(JSON.stringify({ id: m['id'], ok: true })));
+      return undefined;
+    });
+    const socket = open(url);
+    const waiting = socket.request({ op: 'slow' }, { ...ask, timeoutMs: 2000 });
+    expect((await socket.request({ op: 'twice' }, ask))['n']).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    held.forEach((send) => send());
+    expect((await waiting)['ok']).toBe(true);
+    socket.close();
+  });
+
   it('rejects waiting requests with USER_CANCELLED on close() and on abort', async () => {
     const url = await serve(() => undefined);
     const socket = open(url);

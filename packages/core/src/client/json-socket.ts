@@ -88,6 +88,13 @@ export function createJsonSocket(options: JsonSocketOptions): JsonSocket {
 
   const notRunning = (cause?: unknown): Error => clientError('CLIENT_NOT_RUNNING', { client: options.client, url: options.url }, cause);
 
+  /** Forgets a pending request, keeping its id (a bounded set) so that late or repeated replies to it are dropped. */
+  function done(id: string): void {
+    if (!pending.delete(id)) return;
+    abandoned.add(id);
+    if (abandoned.size > ABANDONED_IDS_KEPT) abandoned.delete(abandoned.values().next().value ?? id);
+  }
+
   function failAll(error: Error): void {
     for (const [id, p] of pending) {
       pending.delete(id);
@@ -110,11 +117,11 @@ export function createJsonSocket(options: JsonSocketOptions): JsonSocket {
     const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
     const waiting = id === undefined ? undefined : pending.get(id);
     if (id !== undefined && waiting) {
-      pending.delete(id);
+      done(id);
       waiting.resolve(message);
       return;
     }
-    if (id !== undefined && abandoned.has(id)) return; // a late reply to a request given up on
+    if (id !== undefined && abandoned.has(id)) return; // a late or repeated reply to a finished request
     const event = options.eventName?.(message);
     if (event !== undefined) {
       for (const listener of listeners) listener(event, message);
@@ -179,11 +186,7 @@ export function createJsonSocket(options: JsonSocketOptions): JsonSocket {
         signal,
         timeoutMs,
         onTimeout: () => protocolError(`no reply to ${what} within ${Math.round(timeoutMs / 1000)} s`),
-        cleanup: () => {
-          if (!pending.delete(id)) return;
-          abandoned.add(id);
-          if (abandoned.size > ABANDONED_IDS_KEPT) abandoned.delete(abandoned.values().next().value ?? id);
-        },
+        cleanup: () => done(id),
       });
     },
     onEvent(listener) {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { verifySignature } from '../crypto/index';
 import { createSofBackend, createSofJsonEmulator, createSoftwareToken, tokenDriverChecks, type TokenDriverHarness } from '../software-token/index';
 import { createTestCa, issueCertificatePair, privateKeyToPem } from '../testing/index';
-import { createSofJsonDriver, sofJsonProtocol, type FetchLike } from './index';
+import { createSofJsonDriver, parseSofUserList, sofJsonProtocol, type FetchLike } from './index';
 import { serveSofEmulator } from './sof-server-emulator';
 
 const ca = createTestCa({ subject: 'CN=SOF Test CA', keyAlgorithm: 'ec' });
@@ -77,6 +77,35 @@ describe('the default protocol on the wire', () => {
   it('a wrong PIN reported only as SOR_UnknownErr (no "error") still gives the tries left', async () => {
     const { driver } = await rig((b) => (b['fn'] === 'SOF_Login' && (b['args'] as string[])[1] !== '123456' ? { code: 0x0b000001 } : undefined));
     await expect(driver.login('cert-1', '000000')).rejects.toMatchObject({ code: 'PIN_INCORRECT', details: { remaining: 3 } });
+  });
+
+  it('a code named like a prototype property ("constructor", "__proto__", "toString") is CLIENT_REPORTED_ERROR, not a TypeError', async () => {
+    for (const code of ['constructor', '__proto__', 'toString']) {
+      const { driver } = await rig((b) => (b['fn'] === 'SOF_Login' || b['fn'] === 'SOF_SignData' ? { code } : undefined));
+      await expect(driver.sign('cert-1', 'x')).rejects.toMatchObject({ name: 'YizhengError', code: 'CLIENT_REPORTED_ERROR', details: { vendorCode: code } });
+      await expect(driver.login('cert-1', '123456')).rejects.toMatchObject({ name: 'YizhengError' });
+    }
+  });
+
+  it('a login is a success only for true ("true"): null, -1, "error" or {} is CLIENT_PROTOCOL_ERROR', async () => {
+    for (const result of [null, -1, 'error', {}]) {
+      const { driver } = await rig((b) => (b['fn'] === 'SOF_Login' ? { code: 0, result } : undefined));
+      await expect(driver.login('cert-1', '123456')).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR' });
+    }
+  });
+
+  it('a signature shorter than 16 bytes ("true", "null", "fail") is CLIENT_PROTOCOL_ERROR', async () => {
+    for (const result of ['true', 'null', 'fail', 'QUJDREVGR0hJSktMTU5P']) {
+      const { driver } = await rig((b) => (b['fn'] === 'SOF_SignData' ? { code: 0, result } : undefined));
+      await expect(driver.sign('cert-1', 'x')).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR' });
+    }
+  });
+
+  it('caps what the client says: vendorText at 200 characters, the user list at 64 certificates', async () => {
+    const { driver } = await rig((b) => (b['fn'] === 'SOF_SignData' ? { code: 0x0b000409, message: '错'.repeat(5000) } : undefined));
+    const error = (await driver.sign('cert-1', 'x').catch((e: unknown) => e)) as { details: { vendorText: string } };
+    expect(error.details.vendorText).toHaveLength(200);
+    expect(parseSofUserList('名||id&&&'.repeat(1000))).toHaveLength(64);
   });
 
   it('malformed replies are CLIENT_PROTOCOL_ERROR: no code, success without result, HTTP errors, not JSON', async () => {

@@ -20,7 +20,7 @@ import {
   type TokenDriverHarness,
 } from '../software-token/index';
 import { createTestCa, issueCertificatePair, privateKeyToPem } from '../testing/index';
-import { createSofJsonDriver, type SofErrorCodes, type SofProtocol, type TokenDriver } from './index';
+import { createSofJsonDriver, type SofErrorCodes, type SofFunction, type SofProtocol, type TokenDriver } from './index';
 import { SOF_GDCA_ERRORS, gdcaProtocol, namedFieldsProtocol, xtxProtocol } from './sof-presets';
 
 const ca = createTestCa({ subject: 'CN=SOF Preset CA', keyAlgorithm: 'sm2' });
@@ -243,6 +243,19 @@ describe("the shapes' awkward parts", () => {
     await new Promise((r) => setTimeout(r, 50));
     off?.();
     expect(events).toEqual(['removed', 'inserted']);
+  });
+
+  it('xtx: takes the token only from a successful SOF_Login, never from another reply', async () => {
+    const xtx = xtxProtocol({ pageUrl: 'p' });
+    const send = async () => ({ retValue: '0' });
+    const c = (fn: SofFunction) => ({ fn, name: fn, args: [] });
+    const sent = async () => (await xtx.request(c('SOF_SignData'), send))['token'];
+    await xtx.reply({ retValue: '张三||c1', token: 'rogue' }, c('SOF_GetUserList'), send);
+    expect(await sent()).toBeUndefined();
+    await xtx.reply({ retValue: 'false', token: 'rogue' }, c('SOF_Login'), send);
+    expect(await sent()).toBeUndefined();
+    await xtx.reply({ retValue: 'true', token: 't1' }, c('SOF_Login'), send);
+    expect(await sent()).toBe('t1');
   });
 
   it("xtx: BJCA's numbers map once the platform declares them", async () => {

@@ -77,7 +77,6 @@ export function xtxProtocol(options: XtxProtocolOptions = {}): SofProtocol {
     request: (c) => request(c.name, c.args),
     async reply(body, c, send) {
       const value = valueOf(body);
-      if (typeof body['token'] === 'string' && body['token'] !== '') token = body['token'];
       const failed = /Login|PassWd|Logout/.test(c.fn)
         ? value !== true && value !== 'true'
         : c.fn === 'SOF_GetPinRetryCount'
@@ -85,6 +84,7 @@ export function xtxProtocol(options: XtxProtocolOptions = {}): SofProtocol {
           : value === undefined || value === null || value === false || (value === '' && c.fn !== 'SOF_GetUserList');
       if (!failed) {
         if (c.fn === 'SOF_Logout') token = '';
+        if (c.fn === 'SOF_Login' && typeof body['token'] === 'string' && body['token'] !== '') token = body['token'];
         return { ok: true, value };
       }
       if (c.fn === 'SOF_Login') token = '';
@@ -166,7 +166,7 @@ export function namedFieldsProtocol(options: NamedFieldsProtocolOptions = {}): S
 export interface GdcaProtocolOptions {
   /** Builds a request; default the SDK's `{"fn", "args"}` (assumed: GDCA's request shape was not seen). */
   readonly request?: ((call: SofCall, send: SofSend) => Record<string, unknown> | Promise<Record<string, unknown>>) | undefined;
-  /** The field of `Result` with the return value; default: `Result`'s only field, else `Result` itself (assumed). */
+  /** The field of `Result` with the return value; default: `Result`'s only field (none for an empty `Result`, as a login's), else `Result` itself (assumed). */
   readonly resultField?: string | undefined;
 }
 
@@ -188,7 +188,7 @@ export function gdcaProtocol(options: GdcaProtocolOptions = {}): SofProtocol {
       if (result === undefined) throw protocolError(`${c.name}: no "Result"`);
       if (!isRecord(result)) return { ok: true, value: result };
       const values = Object.values(result);
-      return { ok: true, value: options.resultField !== undefined ? result[options.resultField] : values.length === 1 ? values[0] : result };
+      return { ok: true, value: options.resultField !== undefined ? result[options.resultField] : values.length < 2 ? values[0] : result };
     },
   };
 }

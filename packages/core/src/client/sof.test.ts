@@ -124,17 +124,18 @@ describe('createSofDriver: PIN failures without the vendor saying "wrong PIN"', 
   });
 
   it('keeps the carrier interface callers already use: call(fn, args, options) with BJCA-spelled export, bare numeric codes', async () => {
+    const CERT = 'QUJD'.repeat(6); // 18 bytes: values under 16 bytes are no certificate or signature
     const seen: string[] = [];
     const carrier: SofCarrier = {
       async call(fn) {
         seen.push(fn);
         if (fn === 'SOF_GetUserList') return LIST;
-        if (fn === 'SOF_ExportUserCert' || fn === 'SOF_ExportExChangeUserCert') return { ok: true, value: 'QUJD' };
+        if (fn === 'SOF_ExportUserCert' || fn === 'SOF_ExportExChangeUserCert') return { ok: true, value: CERT };
         return { ok: false, code: 0 };
       },
     };
     const [cert] = await createSofDriver({ id: 'legacy', provider: 'x', carrier, pinLength: { min: 6, max: 16 }, timeoutMs: 100, interactiveTimeoutMs: 100 }).listCertificates();
-    expect(cert).toEqual({ id: 'c1', label: '张三', certificate: 'QUJD', encryptionCertificate: 'QUJD', provider: 'x' });
+    expect(cert).toEqual({ id: 'c1', label: '张三', certificate: CERT, encryptionCertificate: CERT, provider: 'x' });
     expect(seen).toEqual(['SOF_GetUserList', 'SOF_ExportUserCert', 'SOF_ExportExChangeUserCert']);
   });
 });

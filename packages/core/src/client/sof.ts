@@ -136,7 +136,7 @@ export interface SofUser {
 
 /**
  * Parses a SOF user list, `name||certId&&&name||certId&&&` (the trailing `&&&` optional, blank
- * entries skipped).
+ * entries skipped; the first 64 kept).
  *
  * @throws {YizhengError} `CLIENT_PROTOCOL_ERROR` when it is not a string or an entry has no `||`.
  */
@@ -150,14 +150,20 @@ export function parseSofUserList(value: unknown): SofUser[] {
     if (at < 0 || certId === '') throw protocolError('SOF_GetUserList: not name||certId');
     users.push({ label: entry.slice(0, at).trim(), certId });
   }
-  return users;
+  return users.slice(0, 64);
 }
 
 /** @internal A code as a table key: numbers and numeric strings (`0x0B000426`, `184550438`) in decimal, other strings as sent. */
 export const sofCodeKey = (code: unknown): string => String(isNaN(Number(code)) ? code : Number(code));
 
-/** @internal The table for `errorCodes` (an explicit table goes over the standard's). */
-const tableOf = (codes: SofErrorCodes | undefined): SofErrorTable => ({ ...SOF_STANDARD_ERRORS, ...(typeof codes === 'object' && codes) });
+/**
+ * @internal What `code` means: `meaning` when given, else by the table for `codes` (an explicit table
+ * goes over the standard's; it has no prototype, so a code like `constructor` means nothing).
+ */
+function meaningOf(codes: SofErrorCodes | undefined, code: SofCode, meaning?: SofMeaning): SofMeaning | undefined {
+  const table = { __proto__: null, ...SOF_STANDARD_ERRORS, ...(typeof codes === 'object' && codes) } as unknown as SofErrorTable;
+  return meaning ?? table[code] ?? table[sofCodeKey(code)];
+}
 
 /** @internal True for a client code (what a reply may name as its meaning). */
 export function isSofMeaning(value: unknown): value is SofMeaning {
@@ -175,9 +181,8 @@ export function sofErrorToClientError(
   fn: string,
   options: { readonly errorCodes?: SofErrorCodes | undefined; readonly text?: string | undefined; readonly meaning?: SofMeaning | undefined } = {},
 ): YizhengError {
-  const table = tableOf(options.errorCodes);
-  const meaning = options.meaning ?? table[code] ?? table[sofCodeKey(code)];
-  const details = { fn, vendorCode: code, vendorText: options.text || `${fn}: ${code}` };
+  const meaning = meaningOf(options.errorCodes, code, options.meaning);
+  const details = { fn, vendorCode: code, vendorText: (options.text || `${fn}: ${code}`).slice(0, 200) };
   if (meaning === 'PIN_LOCKED') return formatPinError(exactPinStatus(0));
   if (meaning === 'PIN_INCORRECT') return formatPinError(UNKNOWN_PIN_STATUS);
   if (meaning === undefined) return clientError('CLIENT_REPORTED_ERROR', details);
@@ -186,7 +191,8 @@ export function sofErrorToClientError(
 
 type SofFailure = Extract<SofReply, { ok: false }>;
 
-/** What a PIN call that answered this way returned: failure. */
+/** What a PIN call that answered this way returned: success (undefined: a protocol with no value), failure; anything else is a protocol error. */
+const TRUE: readonly unknown[] = [true, 'true', undefined];
 const FALSE: readonly unknown[] = [false, 'false', 0, '0'];
 
 /** A token driver over SOF calls (see the module comment). */
@@ -195,7 +201,6 @@ export function createSofDriver(options: SofDriverOptions): TokenDriver {
   const quick = options.timeoutMs ?? 10_000;
   const interactive = options.interactiveTimeoutMs ?? 60_000;
   const errorCodes = options.errorCodes ?? carrier.errorCodes;
-  const table = tableOf(errorCodes);
   let known: readonly string[] | undefined;
 
   async function call(fn: SofFunction, args: readonly (string | number)[], timeoutMs: number, o?: TokenCallOptions): Promise<SofReply> {
@@ -233,9 +238,10 @@ export function createSofDriver(options: SofDriverOptions): TokenDriver {
   /** A PIN call (login, change): success, or the PIN error with the tries left (see the module comment). */
   async function pinCall(fn: 'SOF_Login' | 'SOF_ChangePassWd', args: readonly string[], certId: string, o?: TokenCallOptions): Promise<void> {
     const reply = await call(fn, args, interactive, o);
-    if (reply.ok && !FALSE.includes(reply.value)) return;
+    if (reply.ok && TRUE.includes(reply.value)) return;
+    if (reply.ok && !FALSE.includes(reply.value)) throw protocolError(fn);
     const failed: SofFailure = reply.ok ? { ok: false, code: 0 } : reply;
-    const meaning = failed.meaning ?? table[failed.code] ?? table[sofCodeKey(failed.code)];
+    const meaning = meaningOf(errorCodes, failed.code, failed.meaning);
     const n = Number(sofCodeKey(failed.code));
     if (meaning === 'PIN_INCORRECT') throw formatPinError(await pinStatus(certId, o).catch(() => UNKNOWN_PIN_STATUS));
     if (meaning === undefined && !(n > 0x0b000001 && n <= 0x0b000421)) throw formatPinError(await pinStatus(certId, o));
@@ -244,7 +250,7 @@ export function createSofDriver(options: SofDriverOptions): TokenDriver {
 
   function base64Of(raw: unknown, what: string): string {
     const b64 = cleanBase64(raw);
-    if (b64 === undefined) throw protocolError(`${what}: not base64`);
+    if (!(b64 && b64.length > 23)) throw protocolError(`${what}: not base64`); // 16 bytes at least
     return b64;
   }
 

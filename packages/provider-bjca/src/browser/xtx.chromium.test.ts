@@ -100,7 +100,8 @@ describe.skipIf(chromium.skip !== null)(chromium.skip ?? 'BJCA XTX driver in Chr
         details: { remaining: 2, source: 'exact', locked: false },
         messages: { 'zh-CN': expect.stringContaining('还有2次机会') as unknown },
       });
-      expect(calls(emulator)).toEqual(['SOF_Login', 'SOF_GetPinRetryCount']);
+      // A fresh driver's first PIN call waits for a well-formed reply (the user list) before the PIN goes out.
+      expect(calls(emulator)).toEqual(['SOF_GetUserList', 'SOF_Login', 'SOF_GetPinRetryCount']);
       expect(calls(emulator)).not.toContain('SOF_GetLastError');
       await driver.login(certId, '123456');
     }));

@@ -4,7 +4,7 @@ import type { YizhengError } from '@yizheng/core/client';
 import { createSoftwareToken, tokenDriverChecks, type TokenDriverHarness } from '@yizheng/core/software-token';
 import { createTestCa, issueCertificatePair, privateKeyToPem } from '@yizheng/core/testing';
 import { startXtxEmulator } from './emulator';
-import { BJCA_LEGACY_URLS, BJCA_XTX_CLSID, BJCA_XTX_URLS, createBjcaDriver } from './index';
+import { BJCA_LEGACY_URLS, BJCA_XTX_CLSID, BJCA_XTX_URLS, bjcaClientError, createBjcaDriver } from './index';
 
 const ca = createTestCa({ subject: 'CN=BJCA Test SM2 CA, O=BJCA, C=CN', keyAlgorithm: 'sm2' });
 const pair = issueCertificatePair({ subject: 'CN=张三, O=厦门帝网信息科技有限公司, C=CN', issuer: ca });
@@ -139,4 +139,100 @@ describe('BJCA XTX driver against an emulated BJCA证书应用环境', () => {
       await emulator.stop();
     }
   });
+
+  it('sends a login only where a well-formed XTX reply came from: never down the 2.x ports after the 3.x client went away', async () => {
+    const xtxLike = (m: Record<string, unknown>) => ({ retValue: m['xtx_func_name'] === 'SOF_GetPinRetryCount' ? '5' : 'true' });
+    const rogue = fakeXtx({ 'ws://127.0.0.1:21051/xtxapp/': xtxLike, 'ws://127.0.0.1:4044/': xtxLike });
+    rogue.down.add('ws://127.0.0.1:4044/');
+    const driver = createBjcaDriver({ url: 'ws://127.0.0.1:21051/xtxapp/', legacyUrls: ['ws://127.0.0.1:4044/'], WebSocket: rogue.WebSocket, pageUrl: PAGE, timeoutMs: 200 });
+    expect(await driver.getPinStatus?.(CERT_ID)).toMatchObject({ remaining: 5 });
+    rogue.down.add('ws://127.0.0.1:21051/xtxapp/'); // the 3.x client stops; another server listens on 4044
+    rogue.down.delete('ws://127.0.0.1:4044/');
+    rogue.drop('ws://127.0.0.1:21051/xtxapp/');
+    await expect(driver.login(CERT_ID, '123456')).rejects.toMatchObject({ code: 'CLIENT_NOT_RUNNING' });
+    expect(rogue.seen.filter((m) => m.url === 'ws://127.0.0.1:4044/').map((m) => m.message['xtx_func_name'])).not.toContain('SOF_Login');
+    // A fresh driver whose first call is the login: the PIN waits for a well-formed reply, which a stranger does not give.
+    const stranger = fakeXtx({ 'ws://127.0.0.1:4044/': () => ({ hello: 'not xtx' }) });
+    stranger.down.add('ws://127.0.0.1:21051/xtxapp/');
+    const fresh = createBjcaDriver({ url: 'ws://127.0.0.1:21051/xtxapp/', legacyUrls: ['ws://127.0.0.1:4044/'], WebSocket: stranger.WebSocket, pageUrl: PAGE, timeoutMs: 200 });
+    await expect(fresh.login(CERT_ID, '123456')).rejects.toMatchObject({ name: 'YizhengError' });
+    expect(stranger.seen.map((m) => m.message['xtx_func_name'])).toEqual(['SOF_GetUserList']);
+  });
+
+  it('never sends a login twice: a /synctl login lost in flight is not sent again over a WebSocket', async () => {
+    const ws = fakeXtx({ 'ws://127.0.0.1:21051/xtxapp/': () => ({ retValue: 'true' }) });
+    ws.down.add('ws://127.0.0.1:21051/xtxapp/');
+    const posted: string[] = [];
+    const fetch = async (_url: string, init?: RequestInit): Promise<Response> => {
+      const func = String((JSON.parse(String(init?.body)) as { func: string }).func);
+      posted.push(func);
+      if (func === 'SOF_Login') throw new TypeError('Failed to fetch'); // the client got it, the answer was lost
+      return new Response(JSON.stringify({ retValue: '6' }));
+    };
+    const driver = createBjcaDriver({ url: 'ws://127.0.0.1:21051/xtxapp/', legacyUrls: [], synctl: 'http://127.0.0.1:21051/synctl', fetch, WebSocket: ws.WebSocket, pageUrl: PAGE });
+    await driver.getPinStatus?.(CERT_ID); // /synctl is now the endpoint in use
+    ws.down.delete('ws://127.0.0.1:21051/xtxapp/');
+    await expect(driver.login(CERT_ID, '123456')).rejects.toMatchObject({ code: 'CLIENT_NOT_RUNNING' });
+    expect(posted).toEqual(['SOF_GetPinRetryCount', 'SOF_Login']);
+    expect(ws.seen.map((m) => m.message['xtx_func_name'])).not.toContain('SOF_Login');
+  });
+
+  it('takes the token only from a successful SOF_Login; "true" is no signature; BJCA\'s text is cut at 200 characters', async () => {
+    const url = 'ws://127.0.0.1:21051/xtxapp/';
+    const xtx = fakeXtx({ [url]: (m) => ({ retValue: m['xtx_func_name'] === 'SOF_GetPinRetryCount' ? '6' : 'true', token: 'rogue' }) });
+    const driver = createBjcaDriver({ url, legacyUrls: [], WebSocket: xtx.WebSocket, pageUrl: PAGE });
+    await driver.getPinStatus?.(CERT_ID);
+    await driver.getPinStatus?.(CERT_ID);
+    expect(xtx.seen.at(-1)?.message).not.toHaveProperty('token');
+    await expect(driver.sign(CERT_ID, 'x')).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR' });
+    await driver.login(CERT_ID, '123456');
+    await driver.getPinStatus?.(CERT_ID);
+    expect(xtx.seen.at(-1)?.message).toMatchObject({ token: 'rogue' });
+    expect(String(bjcaClientError({ fn: 'SOF_SignData', vendorText: '错'.repeat(1000) }).details['vendorText'])).toHaveLength(200);
+  });
 });
+
+/**
+ * WebSocket fakes by URL: a URL in `down` refuses to connect; otherwise each request is answered with
+ * `answer(message)` plus its call_cmd_id. `seen` records every request; `drop(url)` closes its sockets.
+ */
+function fakeXtx(answers: Record<string, (message: Record<string, unknown>) => Record<string, unknown>>) {
+  const down = new Set<string>();
+  const seen: { url: string; message: Record<string, unknown> }[] = [];
+  const open: { url: string; close(): void }[] = [];
+  class Fake {
+    readyState = 0;
+    private readonly on = new Map<string, ((event: { data?: unknown }) => void)[]>();
+    constructor(readonly url: string) {
+      setTimeout(() => {
+        if (down.has(url) || !answers[url]) {
+          this.readyState = 3;
+          this.emit('error', {});
+          this.emit('close', {});
+          return;
+        }
+        this.readyState = 1;
+        open.push(this);
+        this.emit('open', {});
+      }, 1);
+    }
+    addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
+      this.on.set(type, [...(this.on.get(type) ?? []), listener]);
+    }
+    emit(type: string, event: { data?: unknown }): void {
+      for (const l of this.on.get(type) ?? []) l(event);
+    }
+    send(data: string): void {
+      const message = JSON.parse(data) as Record<string, unknown>;
+      seen.push({ url: this.url, message });
+      const reply = { call_cmd_id: message['call_cmd_id'], ...answers[this.url]?.(message) };
+      setTimeout(() => this.emit('message', { data: JSON.stringify(reply) }), 1);
+    }
+    close(): void {
+      if (this.readyState === 3) return;
+      this.readyState = 3;
+      this.emit('close', {});
+    }
+  }
+  return { WebSocket: Fake, down, seen, drop: (url: string) => open.filter((s) => s.url === url).forEach((s) => s.close()) };
+}

@@ -16,8 +16,8 @@
  *   strings `"true"` / `"false"`, numbers are strings; an empty or null value stands for
  *   false / -1 / "" (field); a reply with neither field is a protocol error (assumed: the vendor
  *   scripts would read it as a failure, which after a login would look like a wrong PIN);
- * - the token comes with a successful `SOF_Login`, goes back with every later call, and is
- *   cleared when a login fails or `SOF_Logout` succeeds;
+ * - the token comes with a successful `SOF_Login` (a token in any other reply is ignored: assumed),
+ *   goes back with every later call, and is cleared when a login fails or `SOF_Logout` succeeds;
  * - a message whose `call_cmd_id` is `onUsbkeyChange` says a key came or went; messages without a
  *   `call_cmd_id` are ignored, as the vendor scripts do; a 2.x `set-cookie` value is kept and sent back
  *   as `cookie` (assumed: never the page's own cookies).
@@ -25,11 +25,18 @@
  * Login (field, BJCA's own flow): when `SOF_Login` answers false the driver asks
  * `SOF_GetPinRetryCount` at once: > 0 is `PIN_INCORRECT` with the tries left, 0 is `PIN_LOCKED`
  * (请联系BJCA进行解锁), -8 an unknown certId (`CERT_NOT_FOUND`, or `TOKEN_NOT_PRESENT` when no key is
- * left); `SOF_GetLastError` is not asked for PIN failures: BJCA numbers its errors its own way
- * (e.g. 18), not by the GM/T 0020 SOR table. For other failures (an empty signature or certificate)
- * the driver asks `SOF_GetLastError` and `SOF_GetLastErrMsg` and keeps both in the error's details
+ * left); for those three `SOF_GetLastError` is not asked: BJCA numbers its errors its own way
+ * (e.g. 18), not by the GM/T 0020 SOR table. For any other count (a negative one but -8) and for
+ * other failures (an empty signature or certificate) the driver asks `SOF_GetLastError` and
+ * `SOF_GetLastErrMsg` and keeps both (the text cut at 200 characters) in the error's details
  * (`vendorCode`, `vendorText`); it tells a pulled-out key by the user list (the certificate is
  * gone: `DEVICE_REMOVED`) and the user's cancel by the message (取消 / cancel; assumed).
+ *
+ * Where calls go (assumed): the first URL that connects, in the order above; a call that was sent
+ * and then lost is never sent again elsewhere. PIN-bearing and signing calls (`SOF_Login`,
+ * `SOF_LoginEx`, `SOF_ChangePassWd`, `SOF_SignData`, `SOF_SignMessage`) go only to the endpoint that
+ * last gave a well-formed XTX reply (asked `SOF_GetUserList` first when none has), never down the
+ * list: a PIN is not handed to whatever else listens on a 2.x port; otherwise `CLIENT_NOT_RUNNING`.
  *
  * Keys (field): user list `name||certId&&&...&&&`; certIds `<container>/<device serial>` (the serial
  * becomes `keyId`); PINs match `^.{6,16}$`; the exchange (encryption) certificate is
@@ -101,6 +108,10 @@ const UNKNOWN_CERT_ID = -8;
 const BOOLEAN = /^SOF_(Login|LoginEx|ChangePassWd|Logout)$/;
 const NUMBER = /^SOF_(GetPinRetryCount|GetLastError)$/;
 const CANCELLED = /取消|cancel/i;
+/** Calls that carry a PIN or sign: sent only where a well-formed XTX reply came from. */
+const PINNED = /^SOF_(Login|LoginEx|ChangePassWd|SignData|SignMessage)$/;
+/** The most of a vendor's text kept in an error. */
+const cut = (text: string): string => text.slice(0, 200);
 
 type Value = boolean | number | string;
 type Reply = Record<string, unknown>;
@@ -253,20 +264,27 @@ export function createBjcaDriver(options: BjcaDriverOptions = {}): TokenDriver {
     ...(options.synctl ? [httpEndpoint(typeof options.synctl === 'string' ? options.synctl : https ? BJCA_SYNCTL_URLS.https : BJCA_SYNCTL_URLS.http)] : []),
   ];
   let active: Endpoint | undefined;
+  /** The endpoint that last gave a well-formed XTX reply: the only one PINNED calls go to. */
+  let trusted: Endpoint | undefined;
 
-  /** Sends `fn` where the client answers: the endpoint that answered last, else each in turn. */
-  async function send(fn: string, params: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<Reply> {
-    const order = active ? [active, ...endpoints.filter((e) => e !== active)] : endpoints;
+  /**
+   * Sends `fn` where the client answers: the endpoint that answered last, else each in turn; a PINNED
+   * call only to the trusted endpoint.
+   */
+  async function send(fn: string, params: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<[Reply, Endpoint]> {
+    const pinned = PINNED.test(fn);
+    const order = pinned ? (trusted ? [trusted] : []) : active ? [active, ...endpoints.filter((e) => e !== active)] : endpoints;
     let first: unknown;
     for (const endpoint of order) {
       try {
         const reply = await endpoint.send(fn, params, timeoutMs, signal);
         active = endpoint;
-        return reply;
+        return [reply, endpoint];
       } catch (error) {
         if (!isYizhengError(error, 'CLIENT_NOT_RUNNING')) throw error;
         if (active === endpoint) active = undefined;
-        if (endpoint.reached()) throw error; // it dropped while the call was out: never send it twice
+        // It dropped while the call was out, or it carries a PIN: never send it anywhere else.
+        if (pinned || endpoint.reached()) throw error;
         first ??= error;
       }
     }
@@ -275,10 +293,13 @@ export function createBjcaDriver(options: BjcaDriverOptions = {}): TokenDriver {
 
   /** One XTX call and its value, with the token rules. */
   async function call(fn: string, params: readonly string[], timeoutMs: number, o?: TokenCallOptions): Promise<Value> {
-    const reply = await send(fn, params, timeoutMs, o?.signal);
-    if (typeof reply['token'] === 'string' && reply['token'] !== '') token = reply['token'];
+    if (PINNED.test(fn) && !trusted) await call('SOF_GetUserList', [], quick, o);
+    const [reply, endpoint] = await send(fn, params, timeoutMs, o?.signal);
     const value = valueOf(fn, reply);
-    if ((/^SOF_Login(Ex)?$/.test(fn) && value !== true) || (fn === 'SOF_Logout' && value === true)) token = '';
+    trusted = endpoint;
+    const login = /^SOF_Login(Ex)?$/.test(fn);
+    if (login && value === true && typeof reply['token'] === 'string' && reply['token'] !== '') token = reply['token'];
+    if ((login && value !== true) || (fn === 'SOF_Logout' && value === true)) token = '';
     return value;
   }
 
@@ -299,7 +320,7 @@ export function createBjcaDriver(options: BjcaDriverOptions = {}): TokenDriver {
     const before = known;
     const vendorCode = await call('SOF_GetLastError', [], quick, o).catch(() => undefined);
     const vendorText = await call('SOF_GetLastErrMsg', [], quick, o).catch(() => undefined);
-    const details: ErrorDetails = { fn, certId, ...extra, ...(vendorCode !== undefined && { vendorCode }), ...(vendorText !== undefined && vendorText !== '' && { vendorText }) };
+    const details: ErrorDetails = { fn, certId, ...extra, ...(vendorCode !== undefined && { vendorCode }), ...(vendorText !== undefined && vendorText !== '' && { vendorText: cut(String(vendorText)) }) };
     if (typeof vendorText === 'string' && CANCELLED.test(vendorText)) return new YizhengError('USER_CANCELLED', details);
     const list = await users(o).catch(() => undefined);
     if (list && !list.some((u) => u.certId === certId)) {
@@ -328,7 +349,8 @@ export function createBjcaDriver(options: BjcaDriverOptions = {}): TokenDriver {
     const raw = await call(fn, params, timeoutMs, o);
     if (raw === '') throw await failure(fn, certId, o);
     const b64 = cleanBase64(raw);
-    if (b64 === undefined) throw protocolError(`${fn} did not return base64`);
+    // 16 bytes at least: "true", "null" or "fail" is no certificate or signature.
+    if (b64 === undefined || b64.length < 24) throw protocolError(`${fn} did not return base64`);
     return b64;
   }
 
@@ -420,13 +442,13 @@ function bjcaLocked(): YizhengError {
  * A failure BJCA's client reported with a code the driver does not read (BJCA numbers its errors its
  * own way): `CLIENT_REPORTED_ERROR` (as core's SOF drivers report a
  * vendor code they cannot read), its message quoting BJCA's own words; the details keep BJCA's code
- * and message as they came (`vendorCode`, `vendorText`), the call (`fn`) and the certificate (`certId`).
+ * and message as they came (`vendorCode`, `vendorText`: at most 200 characters), the call (`fn`) and the certificate (`certId`).
  */
 export function bjcaClientError(details: ErrorDetails): YizhengError {
   const text = details['vendorText'];
   return new YizhengError('CLIENT_REPORTED_ERROR', {
     ...details,
     client: BJCA_CLIENT_NAME,
-    vendorText: typeof text === 'string' && text !== '' ? text : `${String(details['fn'] ?? 'XTX')}: ${String(details['vendorCode'] ?? '?')}`,
+    vendorText: cut(typeof text === 'string' && text !== '' ? text : `${String(details['fn'] ?? 'XTX')}: ${String(details['vendorCode'] ?? '?')}`),
   });
 }

@@ -206,6 +206,38 @@ describe.each(['runtime', 'events'] as const)('CFCA CryptoKit driver (%s)', (via
     expect(kit.requests.filter((r) => r === 'connect').length).toBe(connects + 1);
   });
 
+  it.each([
+    [2, 'Extension does not exist!', 'extension-missing'],
+    [3, 'Only support Firefox/ Edge(Chromium)/ Chrome/ Safari', 'browser-unsupported'],
+    [4, 'Host does not exist!', 'host-missing'],
+    [5, `Extension exit! ${'x'.repeat(500)}`, 'extension-missing'],
+  ] as const)('the wrapper code %i after the start is CLIENT_NOT_RUNNING (text capped), and the driver connects again', async (errorcode, result, reason) => {
+    const { kit, driver, certId } = await setup({ via });
+    await driver.login(certId, '');
+    kit.replyNext({ errorcode, result });
+    await expect(driver.sign(certId, TEXT)).rejects.toMatchObject({ code: 'CLIENT_NOT_RUNNING', details: { reason, text: result.slice(0, 200) } });
+    const connects = kit.requests.filter((r) => r === 'connect').length;
+    expect((await driver.sign(certId, TEXT)).format).toBe('cms');
+    expect(kit.requests.filter((r) => r === 'connect').length).toBe(connects + 1);
+  });
+
+  it.each(['', 'AAAA', 'MEUCIQ=='])('a signature that is not base64 of 16 bytes or more (%j) is CLIENT_PROTOCOL_ERROR', async (result) => {
+    const { kit, driver, certId } = await setup({ via });
+    await driver.login(certId, '');
+    kit.replyNext({ errorcode: 0, result });
+    await expect(driver.sign(certId, TEXT)).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR', details: { reason: 'SignMsgPKCS7 did not return base64' } });
+  });
+
+  // Only the DOM-event transport carries raw text; the extension's messaging hands over objects.
+  if (via === 'events') {
+    it('an events reply whose detail is an object, not JSON text, is CLIENT_PROTOCOL_ERROR', async () => {
+      const { kit, driver, certId } = await setup({ via });
+      await driver.login(certId, '');
+      kit.rawNext({ errorcode: 0, result: 'A'.repeat(64) });
+      await expect(driver.sign(certId, TEXT)).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR', details: { reason: 'the reply is not JSON text' } });
+    });
+  }
+
   it('closing disconnects', async () => {
     const { kit, driver } = await setup({ via });
     await driver.listCertificates();
@@ -310,6 +342,24 @@ describe('CryptoKit builds and platform settings', () => {
     expect(listed).toMatchObject({ id: certId, label: 'CFCA@厦门帝网信息科技有限公司@N91350200556207664B@1' });
     await expect(driver.sign(certId, TEXT)).rejects.toMatchObject({ code: 'PIN_INCORRECT', details: { errorcode: -1, vendorText: HOST_TEXTS.PIN_INCORRECT.zh } });
     expect(kit.requests.slice(-3)).toEqual(['DetachSignStr', 'GetErrorCode', 'GetErrorMessage']);
+  });
+
+  it("the 'bank' build: GetErrorCode's answer is used only when that call succeeded", async () => {
+    const build: CryptoKitBuild = { ...CRYPTOKIT_BUILDS.bank, certificate: ['GetCertInfo', 'SC', '8'], serial: ['GetCertInfo', 'SC', '2'] };
+    const { kit, driver, certId } = await setup({ kit: { build }, driver: { build } });
+    await driver.login(certId, '');
+    kit.replyNext({ errorcode: -1, result: '' }, 'DetachSignStr');
+    kit.replyNext({ errorcode: 9, result: '0x8010006C' }, 'GetErrorCode'); // failed: its result is no code
+    kit.replyNext({ errorcode: 0, result: '用户取消' }, 'GetErrorMessage');
+    await expect(driver.sign(certId, TEXT)).rejects.toMatchObject({ code: 'USER_CANCELLED', details: { errorcode: -1, vendorText: '用户取消' } });
+  });
+
+  it.each(['action', 'invoke'] as const)("the host check in the other form than the preset's (the platform's build checks by %s): tried next, and it starts", async (form) => {
+    const preset = form === 'action' ? 'bank' : 'selectCertificate';
+    const kitBuild: CryptoKitBuild = { ...CRYPTOKIT_BUILDS[preset], checkHost: form };
+    const { kit, driver } = await setup({ kit: { build: kitBuild }, driver: { build: { ...kitBuild, checkHost: form === 'action' ? 'invoke' : 'action' } } });
+    await driver.listCertificates().catch(() => undefined); // the bank build cannot list; the start is what counts
+    expect(kit.requests.slice(0, 4)).toEqual(['connect', 'checkHost', 'checkHost', preset === 'bank' ? 'SetCert' : 'SelectCertificate']);
   });
 
   it('a custom map: the build whose SelectCertificate takes no CSP list', async () => {

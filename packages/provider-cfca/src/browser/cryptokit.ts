@@ -8,16 +8,22 @@
  *   callback)`; no answer means `chrome.runtime.lastError`. Firefox and Safari: a `CustomEvent`
  *   `<productId>.request` on `document` (detail: the request), answered by `<productId>.response`, or
  *   `<productId>.response.<randomId>` for an invoked function, whose detail is the reply as JSON
- *   text; the Firefox extension marks the page with an element whose id is `<productId>.extension`.
- * - Start: `{ action: 'connect', host: productId }`, then the host check (`{ action: 'checkHost' }`,
- *   or in the bank build an invoked `checkHost`); calls: `{ action: 'invoke', funcInfo: { function,
- *   params: [...] | null, randomId } }`; reply `{ errorcode: 0, result }`, or a failure `{ errorcode,
- *   result }`.
+ *   text (a detail that is not text is refused); the Firefox extension marks the page with an element
+ *   whose id is `<productId>.extension`. `connect`, `checkHost` and `disconnect` carry no random id,
+ *   so their answer comes on the shared `<productId>.response`: another script on the page (e.g. the
+ *   platform's own `nmCryptokit.js`) could take or supply it.
+ * - Start: `{ action: 'connect', host: productId }`, then the host check: `{ action: 'checkHost' }`
+ *   or an invoked function `checkHost`, both seen in public builds (even of one preset's names), so
+ *   the build's form is tried first and the other one when it fails; calls: `{ action: 'invoke',
+ *   funcInfo: { function, params: [...] | null, randomId } }`; reply `{ errorcode: 0, result }`, or a
+ *   failure `{ errorcode, result }`.
  * - The wrapper's own codes: 1 connection (`lastError`'s text), 2 extension missing, 3 browser not
- *   supported, 4 host missing, 5 extension exited: all `CLIENT_NOT_RUNNING` here, with
- *   `details.reason` `extension-missing`, `browser-unsupported` or `host-missing`. Any other code is
- *   the host's: the host's text is then read with `GetLastErrorDesc` (the bank build:
- *   `GetErrorCode` + `GetErrorMessage(code)`), as CFCA's demo does.
+ *   supported, 4 host missing, 5 extension exited: all `CLIENT_NOT_RUNNING` here, at start or on any
+ *   later call (which then connects again next time), with `details.reason` `extension-missing`,
+ *   `browser-unsupported` or `host-missing`. ASSUMED: the host's own codes are never 1 to 5. Any other
+ *   code is the host's: the host's text is then read with `GetLastErrorDesc` (the bank build:
+ *   `GetErrorCode` + `GetErrorMessage(code)`, the code used only when that call succeeded), as CFCA's
+ *   demo does.
  * - Function names differ between builds: see {@link CRYPTOKIT_BUILDS}, or pass a map.
  * - The PIN is typed in the CSP's own dialog while signing (`pinEntry: 'client'`); no retry count is
  *   exposed (a wrong PIN has `source: 'unknown'`).
@@ -27,8 +33,8 @@
  * PIN blocked, `0x80100069` card removed, `0x8010000C` no card, `0x80090016` / `0x80092004` not
  * found, `0x80090008` / `0x80090009` algorithm) and by words (取消 / cancel, 锁定 / locked, 口令错误
  * / wrong PIN, 拔出 / removed, 未插入 / no card, 找不到证书 / certificate not found); any other host
- * failure is `CLIENT_PROTOCOL_ERROR`, its reason the function and the host's text (also in
- * `details.vendorText`). Also assumed: signatures are detached; the hash is `SM3` when `CertType`
+ * failure is `CLIENT_REPORTED_ERROR`, with the function (`details.fn`) and the host's text
+ * (`details.vendorText`, at most 200 characters). Also assumed: signatures are detached; the hash is `SM3` when `CertType`
  * says SM2, else `SHA-256` (the name CryptoKit gives SM3 is not confirmed); a select answering
  * `false` found no certificate; the certificate id is the `SerialNumber` answer and selects it again.
  */
@@ -58,7 +64,7 @@ export type CryptoKitCall = readonly [fn: string, ...params: readonly (string | 
 
 /** A CryptoKit build: how its host is checked and the calls the driver makes. */
 export interface CryptoKitBuild {
-  /** The host check: `{ action: 'checkHost' }` (`action`) or an invoked function `checkHost` (`invoke`). */
+  /** The host check tried first: `{ action: 'checkHost' }` (`action`) or an invoked function `checkHost` (`invoke`); the other form is tried when it fails. */
   readonly checkHost: 'action' | 'invoke';
   /** Selects the signing certificate (a dialog when several match). */
   readonly select: CryptoKitCall;
@@ -180,6 +186,9 @@ const notRunning = (reason?: string, text?: string): YizhengError =>
   new YizhengError('CLIENT_NOT_RUNNING', { client: CFCA_CLIENT_NAME, ...(reason && { reason }), ...(text && { text: text.slice(0, 200) }) });
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/** Whether `code` is one of the wrapper's own (1 to 5; ASSUMED never the host's). */
+const isWrapperCode = (code: number): boolean => code >= 1 && code <= 5;
+
 /** The wrapper's codes 1 to 5, at start or later: why the client is not running. */
 function wrapperFailure(reply: Reply): YizhengError {
   const code = reply.errorcode;
@@ -275,7 +284,8 @@ export function createCfcaDriver(options: CfcaDriverOptions): TokenDriver {
       const answer = new Promise<Reply>((resolve, reject) => {
         listener = ({ detail }) => {
           try {
-            resolve(toReply(typeof detail === 'string' ? JSON.parse(detail) : detail));
+            if (typeof detail !== 'string') throw protocol('the reply is not JSON text');
+            resolve(toReply(JSON.parse(detail)));
           } catch (error) {
             reject(isYizhengError(error) ? error : protocol('the reply is not JSON'));
           }
@@ -307,7 +317,12 @@ export function createCfcaDriver(options: CfcaDriverOptions): TokenDriver {
       });
     }
     await step({ action: 'connect', host: product });
-    await step(build.checkHost === 'invoke' ? { action: 'invoke', funcInfo: { function: 'checkHost', params: null, randomId: randomId() } } : { action: 'checkHost' });
+    // The host check: the build's form, else the other one (public builds differ, see the module comment).
+    const check = (form: string): Promise<Reply> =>
+      send(form === 'invoke' ? { action: 'invoke', funcInfo: { function: 'checkHost', params: null, randomId: randomId() } } : { action: 'checkHost' }, quick, o?.signal);
+    const first = await check(build.checkHost);
+    const reply = first.errorcode === 0 || isWrapperCode(first.errorcode) ? first : await check(build.checkHost === 'invoke' ? 'action' : 'invoke');
+    if (reply.errorcode !== 0) throw wrapperFailure(isWrapperCode(reply.errorcode) ? reply : first);
     return send;
   }
 
@@ -321,7 +336,7 @@ export function createCfcaDriver(options: CfcaDriverOptions): TokenDriver {
     const [fn, ...params] = call;
     const filled = params.map((p) => (typeof p === 'string' && p.startsWith('$') ? (values[p.slice(1)] ?? '') : p));
     const reply = await send({ action: 'invoke', funcInfo: { function: fn, params: filled.length ? filled : null, randomId: randomId() } }, ms, o?.signal);
-    if (reply.errorcode === 1) {
+    if (isWrapperCode(reply.errorcode)) {
       ready = undefined;
       throw wrapperFailure(reply);
     }
@@ -340,15 +355,22 @@ export function createCfcaDriver(options: CfcaDriverOptions): TokenDriver {
     }
     if (reply.errorcode === 0) return reply.result;
     let text = str(reply.result);
-    let code: unknown = reply.errorcode;
+    let code = reply.errorcode;
     try {
-      if (build.errorCode) code = (await invokeRaw(build.errorCode, {}, quick, o)).result ?? code;
+      if (build.errorCode) {
+        // The host's code, only when that call itself succeeded with a number.
+        const read = await invokeRaw(build.errorCode, {}, quick, o);
+        const value = read.result;
+        const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+        if (read.errorcode === 0 && Number.isFinite(n)) code = n;
+      }
       const described = await invokeRaw(build.lastError, { code: String(code) }, quick, o);
       if (described.errorcode === 0) text = str(described.result) || text;
-    } catch {
-      // The text is a help, not a must: classify by what is known.
+    } catch (error) {
+      // The text is a help, not a must: classify by what is known, unless the client went away.
+      if (isYizhengError(error, 'CLIENT_NOT_RUNNING')) throw error;
     }
-    const error = hostFailure(call[0], typeof code === 'string' && code !== '' ? Number(code) : code, text);
+    const error = hostFailure(call[0], code, text);
     if (error.code === 'DEVICE_REMOVED' || error.code === 'TOKEN_NOT_PRESENT' || error.code === 'CERT_NOT_FOUND') selected = undefined;
     throw error;
   }
@@ -405,7 +427,8 @@ export function createCfcaDriver(options: CfcaDriverOptions): TokenDriver {
         if (selected?.id !== certId) await select(certId, o);
         const hash = options.hashAlgorithm ?? (/SM2/i.test(selected?.type ?? '') ? 'SM3' : 'SHA-256');
         const signature = cleanBase64(await invoke(build.sign, { source: text, hash }, interactive, o));
-        if (signature === undefined) throw protocol(`${build.sign[0]} did not return base64`);
+        // 24 base64 characters: 16 bytes, less than any signature.
+        if (signature === undefined || signature.length < 24) throw protocol(`${build.sign[0]} did not return base64`);
         return { signature, format: 'cms' };
       }),
     async close() {

@@ -71,8 +71,10 @@ export interface CryptoKitEmulator {
   host: boolean;
   /** Makes the next reply faulty; false when the fault cannot happen on this way in (a wrong id over `chrome.runtime`). */
   tamper(fault: ClientFault, via?: 'runtime' | 'events'): boolean;
-  /** Makes the next reply to `action` (default any invoke) this one, e.g. `{ errorcode: 4, result: 'Host does not exist!' }`. */
+  /** Makes the next reply to `action` or invoked function (default any invoke) this one, e.g. `{ errorcode: 4, result: 'Host does not exist!' }`. */
   replyNext(reply: unknown, action?: string): void;
+  /** Makes the next reply over DOM events carry this detail as is (not as JSON text). */
+  rawNext(detail: unknown): void;
   /** Makes the next invoked function fail in the host with this text (and, when given, this code). */
   failNext(text: string, code?: number): void;
   /** Removes the content script's listener and the marker. */
@@ -106,6 +108,7 @@ export function emulateCryptoKit(token: SoftwareToken, options: CryptoKitEmulato
   const signCalls: { hash: string; attached: unknown }[] = [];
   const faults: { fault: ClientFault; via: 'runtime' | 'events' | undefined }[] = [];
   const replies: { reply: unknown; action: string }[] = [];
+  const raws: unknown[] = [];
   const failures: { text: string; code: number }[] = [];
   let connected = false;
   let selected: string | undefined;
@@ -192,7 +195,7 @@ export function emulateCryptoKit(token: SoftwareToken, options: CryptoKitEmulato
     const action = String(r.action);
     const name = action === 'invoke' ? String(r.funcInfo?.function) : action;
     requests.push(name);
-    const planned = replies.findIndex((p) => p.action === action || (p.action === '' && action === 'invoke'));
+    const planned = replies.findIndex((p) => p.action === action || (action === 'invoke' && (p.action === '' || p.action === name)));
     if (planned >= 0) return replies.splice(planned, 1)[0]?.reply;
     switch (action) {
       case 'getExtensionVersion':
@@ -217,6 +220,7 @@ export function emulateCryptoKit(token: SoftwareToken, options: CryptoKitEmulato
 
   /** Applies a planned fault; undefined when the reply should not be sent. */
   function faulty(reply: unknown, via: 'runtime' | 'events'): { reply: unknown; suffix?: string } | undefined {
+    if (via === 'events' && raws.length > 0) return { reply: raws.shift() };
     const index = faults.findIndex((f) => f.via === undefined || f.via === via);
     const fault = index < 0 ? undefined : faults.splice(index, 1)[0]?.fault;
     switch (fault) {
@@ -308,6 +312,9 @@ export function emulateCryptoKit(token: SoftwareToken, options: CryptoKitEmulato
     },
     replyNext(reply, action = '') {
       replies.push({ reply, action });
+    },
+    rawNext(detail) {
+      raws.push(detail);
     },
     failNext(text, code = -1) {
       failures.push({ text, code });
