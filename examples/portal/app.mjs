@@ -115,7 +115,7 @@ export function createPortal({ stores, demo, origin }) {
     },
     'POST /api/bindings': async (req, s, url) => {
       requireLogin(s);
-      // Yizheng: an account+password session may still bind certificates (seed 000 FAQ 7).
+      // Yizheng: an account+password session may still bind certificates: the platform manuals say so.
       authorize(sessionForAuthorize(s.data), 'bind-certificate');
       const token = tokenOf(await body(req));
       const target = accountById(url.searchParams.get('target') ?? s.data.accountId);

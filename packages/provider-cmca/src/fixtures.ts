@@ -1,5 +1,5 @@
 /**
- * Test certificates in an ASSUMED CMCA profile (no public layout exists: DOMAIN.md §3), made with
+ * Test certificates in an ASSUMED CMCA profile (no public layout is known), made with
  * the test CA kit (not part of the package's API): an issuer named after CMCA, GM/T 0015-2023 and
  * -2012 identity extensions, a certificate with the USCC in OU (as some cloud certificates carry it), and SM2 signing
  * and encryption pairs.

@@ -1,7 +1,7 @@
 /**
  * @yizheng/provider-cmca: China Mobile CA (CMCA, 中国移动CA).
  *
- * CMCA's certificate layout is not in public material (DOMAIN.md §3: open). This provider therefore
+ * CMCA's certificate layout is not published anywhere we could find. This provider therefore
  * reads the identity from the GM/T 0015 extensions (2023 `1.2.156.10260.4.4`, 2012
  * `1.2.156.10260.4.1.*`) and the subject DN, and recognises certificates only by an issuer name
  * containing 中国移动, China Mobile or CMCA, an assumption shown as such in the evidence. Once CMCA
@@ -21,7 +21,7 @@ import {
   type RecognitionProfile,
 } from '@yizheng/core';
 
-/** Who this CA is (source: seed 002, which gives no hotline). */
+/** Who this CA is (source: CMCA's certificate-application user manual, which gives no hotline). */
 export const cmcaProviderInfo: ProviderInfo = defineProviderInfo({
   id: 'cmca',
   names: { 'zh-CN': '中国移动CA (CMCA)', en: 'China Mobile CA (CMCA)' },

@@ -1,5 +1,5 @@
 /**
- * Test certificates in an ASSUMED Huixin profile (no public layout exists: DOMAIN.md §3), made with
+ * Test certificates in an ASSUMED Huixin profile (no public layout is known), made with
  * the test CA kit (not part of the package's API): an issuer named after Huixin, GM/T 0015-2023 and
  * -2012 identity extensions, a mobile (no-hardware) certificate with the USCC in OU, and SM2 signing
  * and encryption pairs.

@@ -1,7 +1,7 @@
 /**
  * @yizheng/provider-huixin: Huixin CA (汇信CA, 浙江汇信).
  *
- * Huixin's certificate layout is not in public material (DOMAIN.md §3: open). This provider therefore
+ * Huixin's certificate layout is not published anywhere we could find. This provider therefore
  * reads the identity from the GM/T 0015 extensions (2023 `1.2.156.10260.4.4`, 2012
  * `1.2.156.10260.4.1.*`) and the subject DN, and recognises certificates only by an issuer name
  * containing 汇信 or Huixin, an assumption shown as such in the evidence. Once Huixin confirms its
@@ -21,7 +21,7 @@ import {
   type RecognitionProfile,
 } from '@yizheng/core';
 
-/** Who this CA is and how its users reach its support desk (source: seed 004). */
+/** Who this CA is and how its users reach its support desk (source: a public procurement platform's user manual). */
 export const huixinProviderInfo: ProviderInfo = defineProviderInfo({
   id: 'huixin',
   names: { 'zh-CN': '汇信CA', en: 'Huixin CA' },

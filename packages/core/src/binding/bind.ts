@@ -1,6 +1,6 @@
 /**
  * Binding a certificate to an account (关联/绑定), for oneself or, as an organisation admin, for
- * another account of the same organisation (seed 004). Proof of possession comes from a signed
+ * another account of the same organisation. Proof of possession comes from a signed
  * `bind` challenge; the certificate's enterprise code must match the target organisation's.
  */
 import { assertSameEnterprise } from '../codes/index';
@@ -105,7 +105,7 @@ export async function bindCertificate(request: BindRequest, context: YizhengCont
   assertMayActFor(request.actor, request.target);
   const grants = request.isAdmin === true || (request.permissions?.length ?? 0) > 0;
   if (grants && !(request.actor.isAdmin && request.actor.organizationId === request.target.organizationId)) {
-    // Only the organisation's admin hands out the admin flag and permissions (seed 000 FAQ 10).
+    // Only the organisation's admin hands out the admin flag and permissions.
     throw new YizhengError('BIND_FORBIDDEN', { actorAccountId: request.actor.accountId, targetAccountId: request.target.accountId });
   }
   const verified = await verifyToken(request.token, request, 'bind', context);

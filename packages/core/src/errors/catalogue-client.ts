@@ -3,7 +3,7 @@ import type { ErrorEntry } from './error-class';
 /**
  * The errors a login page can meet (key clients, PINs, devices): the only messages the browser
  * entry carries. The server's catalogue includes all of them. Wording follows what users already
- * see from their CA clients (DOMAIN.md §8: 校验失败，还有N次机会, 密码已被锁死).
+ * see from their CA clients (校验失败，还有N次机会, 密码已被锁死).
  */
 export const CLIENT_ERROR_CATALOGUE = {
   CLIENT_NOT_RUNNING: {

@@ -4,7 +4,7 @@ import type { ErrorEntry } from './error-class';
 /**
  * Every error a Yizheng user can meet, by stable code. The code is the contract: it never changes
  * meaning once published. Messages take `{name}` placeholders filled from the error's details.
- * Chinese wording follows what platform support desks already tell users (DOMAIN.md §8).
+ * Chinese wording follows what platform support desks already tell users.
  */
 export const ERROR_CATALOGUE = {
   ...CLIENT_ERROR_CATALOGUE,

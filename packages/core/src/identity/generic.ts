@@ -53,7 +53,7 @@ export const GMT0015_IDENTITY_OIDS = [
 /** Subject attributes some CAs put a code in (重庆 cloud certificates: OU; others: serialNumber, O). */
 const SUBJECT_FIELDS = ['OU', 'SERIALNUMBER', 'O'] as const;
 
-/** Vendor prefixes before a code: BJCA JJ/SF, CFCA type letters such as N and Z (DOMAIN.md §3). */
+/** Vendor prefixes before a code: BJCA JJ/SF, CFCA type letters such as N and Z. */
 const PREFIX = /^(JJ|SF|[A-Z])(?=[0-9A-Z]{9,18}$)/;
 
 const RESIDENT_ID = /^\d{17}[\dX]$/;

@@ -25,7 +25,7 @@ export interface LoginResult {
   readonly identity: ProviderIdentity;
   /** The provider that issued it. */
   readonly providerId: string;
-  /** Its validity now: an expiring certificate logs in, with a warning (seed 001). */
+  /** Its validity now: an expiring certificate logs in, with a warning. */
   readonly expiry: ExpiryAssessment;
   /** What the page should show although login succeeded. */
   readonly warnings: readonly LoginWarning[];

@@ -1,5 +1,5 @@
 /**
- * The checks a login and a binding share, in the order of DESIGN.md's main path. Each step fails with
+ * The checks a login and a binding share, in the order of the login guide's table. Each step fails with
  * its own code; the challenge is consumed first, so any failure burns it.
  */
 import { oidName, parseCertificate, type Certificate } from '../cert/index';

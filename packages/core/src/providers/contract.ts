@@ -61,14 +61,14 @@ export interface IdentityConflict {
 }
 
 /**
- * The signature encodings a vendor's client emits (DOMAIN.md §5): DER `SEQUENCE{r,s}`, raw r‖s,
+ * The signature encodings a vendor's client emits: DER `SEQUENCE{r,s}`, raw r‖s,
  * an SKF ECCSIGNATUREBLOB, or PKCS#7 / CMS SignedData.
  */
 export type ClientSignatureFormat = Exclude<SignatureFormat, 'auto'>;
 
 /**
  * What the vendor's client signs when asked to sign a text:
- * - `utf8`: the text's own (UTF-8, for a challenge ASCII) bytes, as BJCA does (verified, DOMAIN.md §5);
+ * - `utf8`: the text's own (UTF-8, for a challenge ASCII) bytes, as BJCA does (verified on a real BJCA signature);
  * - `base64-decoded`: the bytes a base64 text decodes to; the page's driver then base64-encodes the
  *   challenge text before handing it over, so the server still verifies over the text's bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * Identity extraction as an ordered list of strategies (DOMAIN.md §3): each strategy looks in one
+ * Identity extraction as an ordered list of strategies: each strategy looks in one
  * place (a vendor extension, a DN layout, the GM/T 0015 extensions), and for every identity field
  * the first strategy that finds a value wins. Values are normalised (prefixes such as `JJ`, `SF`,
  * `N`, `Z` stripped, hyphens and dots removed, extension values decoded as DER strings) and each
@@ -54,7 +54,7 @@ export interface ParsedIdentityCode {
   readonly prefix?: string;
 }
 
-/** Vendor prefixes (DOMAIN.md §3): BJCA `JJ` (机构, organisation) and `SF` (身份证, personal ID). */
+/** Vendor prefixes: BJCA `JJ` (机构, organisation) and `SF` (身份证, personal ID). */
 const ORGANISATION_PREFIX = 'JJ';
 const PERSONAL_PREFIX = 'SF';
 /** Longest value read: identity values are short; anything longer is not an identity code. */

@@ -1,5 +1,5 @@
 /**
- * Huixin mobile certificates (汇信CA移动版 / 移动证书, seed 004): no hardware; the user scans a QR code
+ * Huixin mobile certificates (汇信CA移动版 / 移动证书, as procurement platforms' manuals call them): no hardware; the user scans a QR code
  * with Huixin's app, which holds the key and confirms each signature.
  *
  * ASSUMPTIONS (Huixin's mobile signing API is not public): a service reachable from the page at the
