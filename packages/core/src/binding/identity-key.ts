@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Certificate } from '../cert/index';
-import { validateEnterpriseCode } from '../codes/index';
+import { embeddedOrgCode } from '../codes/embedded';
 import { YizhengError } from '../errors/index';
 import type { ProviderIdentity } from '../providers/index';
 
@@ -39,8 +39,8 @@ function issuingCaOf(certificate: Certificate): string {
 /** The company part: organisation code first, because a USCC embeds it (the same company before and after 三证合一). */
 function companyOf(identity: ProviderIdentity): string | undefined {
   if (identity.orgCode !== undefined) return `org:${identity.orgCode}`;
-  const embedded = identity.uscc !== undefined ? validateEnterpriseCode(identity.uscc).orgCode : undefined;
-  if (embedded !== undefined) return `org:${embedded.replace('-', '')}`;
+  const embedded = identity.uscc !== undefined ? embeddedOrgCode(identity.uscc) : undefined;
+  if (embedded !== undefined) return `org:${embedded}`;
   if (identity.uscc !== undefined) return `uscc:${identity.uscc}`;
   if (identity.registrationNumber !== undefined) return `reg:${identity.registrationNumber}`;
   return undefined;

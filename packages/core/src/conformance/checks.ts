@@ -4,6 +4,7 @@
  * what is wrong; core's own tests run them against broken providers.
  */
 import type { Certificate } from '../cert/index';
+import { embeddedOrgCode } from '../codes/embedded';
 import { validateEnterpriseCode } from '../codes/index';
 import { verifySignature } from '../crypto/index';
 import { CLIENT_ERROR_CATALOGUE, isYizhengError } from '../errors/index';
@@ -203,7 +204,7 @@ export function freeTextProblems(provider: CaProvider, fixture: NamedCertificate
   } catch (err) {
     return [`extractIdentity threw on ${fixture.name}: ${message(err)}`];
   }
-  const plantedOrg = validateEnterpriseCode(plantedUscc).orgCode?.replace('-', '');
+  const plantedOrg = embeddedOrgCode(plantedUscc);
   const problems: string[] = [];
   if (identity.uscc === plantedUscc) problems.push(`${fixture.name}: took the USCC from free text (${identity.source['uscc'] ?? '?'})`);
   if (plantedOrg !== undefined && identity.orgCode === plantedOrg) problems.push(`${fixture.name}: took the organisation code from free text (${identity.source['orgCode'] ?? '?'})`);

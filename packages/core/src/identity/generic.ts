@@ -4,6 +4,7 @@
  * strategies first; this is what remains when a certificate's CA is unknown.
  */
 import type { Certificate } from '../cert/index';
+import { embeddedOrgCode } from '../codes/embedded';
 import { validateEnterpriseCode, type CodeValidation } from '../codes/index';
 
 /** Where a code was found: `extension:<oid>` or `subject:<attribute>`. */
@@ -123,9 +124,9 @@ export function extractGenericIdentity(certificate: Certificate): GenericIdentit
   const uscc = first('uscc');
   let orgCode = first('org-code');
   if (!orgCode && uscc) {
-    const embedded = validateEnterpriseCode(uscc.normalized).orgCode;
+    const embedded = embeddedOrgCode(uscc.normalized);
     if (embedded !== undefined) {
-      orgCode = { kind: 'org-code', value: uscc.value, normalized: embedded.replace('-', ''), valid: true, source: uscc.source };
+      orgCode = { kind: 'org-code', value: uscc.value, normalized: embedded, valid: true, source: uscc.source };
     }
   }
   const registrationNumber = first('registration-number');

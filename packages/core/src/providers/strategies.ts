@@ -8,6 +8,7 @@
 import { DerReader, Tag } from '../asn1/der';
 import { decodeString, isStringTag } from '../asn1/decode';
 import type { Certificate } from '../cert/index';
+import { embeddedOrgCode } from '../codes/embedded';
 import { normalizeEnterpriseCode, validateEnterpriseCode } from '../codes/index';
 import { YizhengError } from '../errors/index';
 import { findIdentityCodes, type FoundCode } from '../identity/index';
@@ -345,8 +346,8 @@ function findConflicts(findings: readonly IdentityFinding[]): IdentityConflict[]
   for (const f of findings) {
     if (f.field === 'uscc') {
       add('uscc', f.value, f.source);
-      const embedded = validateEnterpriseCode(f.value).orgCode;
-      if (embedded !== undefined) add('orgCode', embedded.replace('-', ''), f.source);
+      const embedded = embeddedOrgCode(f.value);
+      if (embedded !== undefined) add('orgCode', embedded, f.source);
     } else if (f.field === 'orgCode' || f.field === 'registrationNumber' || f.field === 'personalId') {
       add(f.field, f.value, f.source);
     }
@@ -399,9 +400,9 @@ export function extractIdentityWith(certificate: Certificate, strategies: readon
     if (f.freeText === true && CODE_FIELDS.has(f.field)) freeText.push(f.field);
   }
   if (values.orgCode === undefined && values.uscc !== undefined) {
-    const embedded = validateEnterpriseCode(values.uscc).orgCode;
+    const embedded = embeddedOrgCode(values.uscc);
     if (embedded !== undefined) {
-      values.orgCode = embedded.replace('-', '');
+      values.orgCode = embedded;
       source['orgCode'] = source['uscc'] ?? '';
       if (freeText.includes('uscc')) freeText.push('orgCode');
     }
