@@ -6,6 +6,10 @@ export default defineConfig({
     // Tests run against sources; the built dist is checked by core's dist test.
     alias: [
       { find: /^@yizheng\/core$/, replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
+      ...['cert', 'codes', 'crypto', 'trust', 'stores', 'providers', 'errors', 'http'].map((sub) => ({
+        find: new RegExp(`^@yizheng/core/${sub}$`),
+        replacement: fileURLToPath(new URL(`./packages/core/src/${sub}/index.ts`, import.meta.url)),
+      })),
       { find: /^@yizheng\/core\/testing$/, replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)) },
       { find: /^@yizheng\/core\/client$/, replacement: fileURLToPath(new URL('./packages/core/src/client/index.ts', import.meta.url)) },
       { find: /^@yizheng\/core\/software-token$/, replacement: fileURLToPath(new URL('./packages/core/src/software-token/index.ts', import.meta.url)) },

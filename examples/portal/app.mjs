@@ -5,10 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  authorize, bindCertificate, createCertificateTrust, createProviderRegistry, createTrustStore,
-  isYizhengError, issueChallenge, listBindings, unbindCertificate, verifyLogin,
-} from '@yizheng/core';
+import { authorize, bindCertificate, createCertificateTrust, createProviderRegistry, isYizhengError, issueChallenge, listBindings, unbindCertificate, verifyLogin } from '@yizheng/core';
+import { createTrustStore } from '@yizheng/core/trust';
 import { ACCOUNTS, ORGANIZATIONS } from './demo-data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

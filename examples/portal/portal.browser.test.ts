@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteStores } from '@yizheng/core';
+import { createSqliteStores } from '@yizheng/core/stores';
 import { CHROMIUM_ARGS, findChromium } from '../../packages/core/test-utils/chromium';
 // @ts-expect-error plain-JS example modules have no declarations
 import { createPortal } from './app.mjs';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryStores } from '@yizheng/core';
+import { createMemoryStores } from '@yizheng/core/stores';
 // @ts-expect-error plain-JS example modules have no declarations
 import { createPortal } from './app.mjs';
 // @ts-expect-error plain-JS example modules have no declarations

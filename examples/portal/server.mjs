@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSqliteStores } from '@yizheng/core';
+import { createSqliteStores } from '@yizheng/core/stores';
 import { createPortal } from './app.mjs';
 import { ACCOUNTS, loadDemoKeys } from './demo-data.mjs';
 

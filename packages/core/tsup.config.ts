@@ -3,7 +3,19 @@ import { cliBuild, libraryBuild } from '../../tsup.shared';
 import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig([
-  libraryBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts', conformance: 'src/conformance/index.ts' }),
+  libraryBuild({
+    index: 'src/index.ts',
+    cert: 'src/cert/index.ts',
+    codes: 'src/codes/index.ts',
+    crypto: 'src/crypto/index.ts',
+    trust: 'src/trust/index.ts',
+    stores: 'src/stores/index.ts',
+    providers: 'src/providers/index.ts',
+    errors: 'src/errors/index.ts',
+    http: 'src/http/index.ts',
+    testing: 'src/testing/index.ts',
+    conformance: 'src/conformance/index.ts',
+  }),
   {
     // The page entries: browser code (ES2022, no Node built-ins). Kept out of `libraryBuild`, which
     // targets Node; `clean` stays off here so the two builds do not delete each other's output.

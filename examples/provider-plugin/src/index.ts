@@ -5,18 +5,8 @@
  * code (DOMAIN.md §3: field), not in GDCA's documentation; the issuer names are assumed. A vendor
  * replaces those marks with `verified` once it has checked them against its own certificates.
  */
-import {
-  createProfileProvider,
-  defineProviderInfo,
-  extensionStrategy,
-  gmt0015Strategy,
-  subjectNameStrategy,
-  type CaProvider,
-  type IdentityStrategy,
-  type ProviderInfo,
-  type ProviderTrust,
-  type RecognitionProfile,
-} from '@yizheng/core';
+import { type CaProvider, type ProviderInfo, type ProviderTrust } from '@yizheng/core';
+import { createProfileProvider, defineProviderInfo, extensionStrategy, gmt0015Strategy, subjectNameStrategy, type IdentityStrategy, type RecognitionProfile } from '@yizheng/core/providers';
 
 /** GDCA's unique id for the subject (field). */
 export const GDCA_UNIQUE_ID_OID = '1.2.86.21.1.3';

@@ -12,7 +12,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { clearCertificateCache, parseCertificate } from '@yizheng/core';
+import { parseCertificate } from '@yizheng/core';
+import { clearCertificateCache } from '@yizheng/core/cert';
 import { measure } from './lib/measure.mjs';
 
 const FIXTURES = new URL('../src/cert/fixtures/', import.meta.url);

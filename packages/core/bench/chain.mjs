@@ -9,7 +9,7 @@
  * No revocation (network) in either. Run through scripts/bench.mjs (`pnpm bench`), which imports
  * the built package.
  */
-import { createTrustStore, validateCertificatePath } from '@yizheng/core';
+import { createTrustStore, validateCertificatePath } from '@yizheng/core/trust';
 import { createTestCa, generateTestKey, issueCertificate } from '@yizheng/core/testing';
 import { measure } from './lib/measure.mjs';
 

@@ -8,10 +8,10 @@
  * logins; the raw loop verifies the same N (text, signature) pairs.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import {
-  bindCertificate, createCertificateTrust, createMemoryStores, createProviderRegistry, createTrustStore,
-  issueChallenge, verifyLogin, verifySignature,
-} from '@yizheng/core';
+import { bindCertificate, createCertificateTrust, createProviderRegistry, issueChallenge, verifyLogin } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
+import { createMemoryStores } from '@yizheng/core/stores';
+import { createTrustStore } from '@yizheng/core/trust';
 import { createTestCa, issueCertificate, utf8Extension } from '@yizheng/core/testing';
 import { median, rate } from './lib/measure.mjs';
 

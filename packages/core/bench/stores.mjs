@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@yizheng/core';
+import * as core from '@yizheng/core/stores';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2025-06-01T00:00:00Z');
@@ -164,7 +164,7 @@ function databaseUrl() {
 export async function run() {
   const { createSqliteStores, createPostgresStores } = core;
   if (typeof createSqliteStores !== 'function') {
-    return { name: 'stores', results: [], note: 'stores are not exported from @yizheng/core: nothing measured' };
+    return { name: 'stores', results: [], note: 'stores are not exported from @yizheng/core/stores: nothing measured' };
   }
   const notes = [];
   const results = [];

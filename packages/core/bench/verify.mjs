@@ -16,7 +16,7 @@
  */
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import smCrypto from 'sm-crypto';
-import { clearSignatureCaches, verifySignature } from '@yizheng/core';
+import { clearSignatureCaches, verifySignature } from '@yizheng/core/crypto';
 import { median, rate, summarize } from './lib/measure.mjs';
 
 const ROUNDS = 9;

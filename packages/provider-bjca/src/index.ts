@@ -10,25 +10,8 @@
  *
  * @packageDocumentation
  */
-import {
-  cleanIdentityText,
-  createProfileProvider,
-  defineProviderInfo,
-  extensionStrategy,
-  extensionText,
-  gmt0015Strategy,
-  parseIdentityCode,
-  rawExtensionText,
-  subjectNameStrategy,
-  type CaProvider,
-  type IdentityStrategy,
-  type KeyIdRule,
-  type ParsedIdentityCode,
-  type ProviderInfo,
-  type ProviderTrust,
-  type RecognitionProfile,
-  type SignatureConventions,
-} from '@yizheng/core';
+import { type CaProvider, type ProviderInfo, type ProviderTrust, type SignatureConventions } from '@yizheng/core';
+import { cleanIdentityText, createProfileProvider, defineProviderInfo, extensionStrategy, extensionText, gmt0015Strategy, parseIdentityCode, rawExtensionText, subjectNameStrategy, type IdentityStrategy, type KeyIdRule, type ParsedIdentityCode, type RecognitionProfile } from '@yizheng/core/providers';
 
 /** Who this CA is and how its users reach its support desk (source: the CA support list a procurement platform gives its users). */
 export const bjcaProviderInfo: ProviderInfo = defineProviderInfo({

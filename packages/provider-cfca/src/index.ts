@@ -12,24 +12,9 @@
  *
  * @packageDocumentation
  */
-import {
-  cleanIdentityText,
-  createProfileProvider,
-  defineProviderInfo,
-  gmt0015Strategy,
-  parseIdentityCode,
-  subjectNameStrategy,
-  type CaProvider,
-  type DistinguishedName,
-  type IdentityFinding,
-  type IdentityStrategy,
-  type IdentityValueKind,
-  type ParsedIdentityCode,
-  type ProviderInfo,
-  type ProviderTrust,
-  type RecognitionProfile,
-  type SignatureConventions,
-} from '@yizheng/core';
+import { type CaProvider, type ProviderInfo, type ProviderTrust, type SignatureConventions } from '@yizheng/core';
+import { type DistinguishedName } from '@yizheng/core/cert';
+import { cleanIdentityText, createProfileProvider, defineProviderInfo, gmt0015Strategy, parseIdentityCode, subjectNameStrategy, type IdentityFinding, type IdentityStrategy, type IdentityValueKind, type ParsedIdentityCode, type RecognitionProfile } from '@yizheng/core/providers';
 
 /**
  * Who this CA is and how its users reach its support desk (the numbers procurement platforms' user

@@ -12,14 +12,8 @@
  *
  * @packageDocumentation
  */
-import {
-  createConfigurableProvider,
-  defineProviderInfo,
-  type CaProvider,
-  type ConfigurableProviderOptions,
-  type ProviderInfo,
-  type RecognitionProfile,
-} from '@yizheng/core';
+import { type CaProvider, type ProviderInfo } from '@yizheng/core';
+import { createConfigurableProvider, defineProviderInfo, type ConfigurableProviderOptions, type RecognitionProfile } from '@yizheng/core/providers';
 
 /** Who this CA is (source: CMCA's certificate-application user manual, which gives no hotline). */
 export const cmcaProviderInfo: ProviderInfo = defineProviderInfo({

@@ -12,14 +12,8 @@
  *
  * @packageDocumentation
  */
-import {
-  createConfigurableProvider,
-  defineProviderInfo,
-  type CaProvider,
-  type ConfigurableProviderOptions,
-  type ProviderInfo,
-  type RecognitionProfile,
-} from '@yizheng/core';
+import { type CaProvider, type ProviderInfo } from '@yizheng/core';
+import { createConfigurableProvider, defineProviderInfo, type ConfigurableProviderOptions, type RecognitionProfile } from '@yizheng/core/providers';
 
 /** Who this CA is and how its users reach its support desk (source: a public procurement platform's user manual). */
 export const huixinProviderInfo: ProviderInfo = defineProviderInfo({

@@ -10,6 +10,7 @@ export const OID = {
   // Public key algorithms and curves
   rsaEncryption: '1.2.840.113549.1.1.1',
   rsassaPss: '1.2.840.113549.1.1.10',
+  mgf1: '1.2.840.113549.1.1.8',
   ecPublicKey: '1.2.840.10045.2.1',
   dsa: '1.2.840.10040.4.1',
   ed25519: '1.3.101.112',
@@ -20,6 +21,7 @@ export const OID = {
   secp384r1: '1.3.132.0.34',
   secp521r1: '1.3.132.0.35',
   sm2: '1.2.156.10197.1.301',
+  sm2Sign: '1.2.156.10197.1.301.1',
   sm3: '1.2.156.10197.1.401',
   sm2WithSm3: '1.2.156.10197.1.501',
   // Extensions
@@ -40,6 +42,33 @@ export const OID = {
   // Name attributes
   emailAddress: '1.2.840.113549.1.9.1',
 } as const;
+
+/** The signature schemes an algorithm OID fixes: its key family and hash. */
+export interface SignatureScheme {
+  /** `rsa` is RSASSA-PKCS1-v1_5; RSASSA-PSS carries its parameters and is not listed here. */
+  readonly family: 'rsa' | 'ecdsa' | 'sm2';
+  readonly hash: 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sm3';
+}
+
+/** Signature algorithm OIDs with a fixed hash (RFC 8017, RFC 5758, GM/T 0006): the one table verifiers read. */
+export const SIGNATURE_SCHEMES: ReadonlyMap<string, SignatureScheme> = new Map<string, SignatureScheme>([
+  ['1.2.840.113549.1.1.5', { family: 'rsa', hash: 'sha1' }],
+  ['1.2.840.113549.1.1.14', { family: 'rsa', hash: 'sha224' }],
+  ['1.2.840.113549.1.1.11', { family: 'rsa', hash: 'sha256' }],
+  ['1.2.840.113549.1.1.12', { family: 'rsa', hash: 'sha384' }],
+  ['1.2.840.113549.1.1.13', { family: 'rsa', hash: 'sha512' }],
+  ['1.2.840.10045.4.1', { family: 'ecdsa', hash: 'sha1' }],
+  ['1.2.840.10045.4.3.1', { family: 'ecdsa', hash: 'sha224' }],
+  ['1.2.840.10045.4.3.2', { family: 'ecdsa', hash: 'sha256' }],
+  ['1.2.840.10045.4.3.3', { family: 'ecdsa', hash: 'sha384' }],
+  ['1.2.840.10045.4.3.4', { family: 'ecdsa', hash: 'sha512' }],
+  ['1.2.156.10197.1.501', { family: 'sm2', hash: 'sm3' }],
+]);
+
+/** The OIDs of one family in {@link SIGNATURE_SCHEMES}, with their hash. */
+export function signatureOidsOf(family: SignatureScheme['family']): ReadonlyMap<string, SignatureScheme['hash']> {
+  return new Map([...SIGNATURE_SCHEMES].filter(([, s]) => s.family === family).map(([oid, s]) => [oid, s.hash]));
+}
 
 const NAMES: ReadonlyArray<readonly [string, string]> = [
   // RSA

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../../test-utils/errors';
 import { isYizhengError, type YizhengErrorCode } from '../errors/index';
 import { verifyLogin } from '../login/verify-login';
-import { DAY, ORG_CODE, ORIGIN, OTHER_USCC, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken } from '../login/test-support';
+import { DAY, ORG_CODE, ORIGIN, OTHER_USCC, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken } from '../../test-utils/login-support';
 import type { TestCertificate } from '../testing/index';
 import {
   authorize, bindCertificate, isAuthorized, listBindings, listExpiringBindings, setBindingPermissions, unbindCertificate,

@@ -5,13 +5,15 @@
  */
 import { assertSameEnterprise } from '../codes/index';
 import { isYizhengError, YizhengError } from '../errors/index';
-import type { YizhengContext } from '../login/context';
-import { certificateFacts, findBinding } from '../login/verify-login';
-import { verifyToken, type TokenRequest } from '../login/verify-token';
+import type { YizhengContext } from '../context/context';
+import { currentScopeOf } from '../context/defaults';
+import { certificateFacts, findBinding } from '../context/lookup';
+import { verifyToken, type TokenRequest } from '../token/verify-token';
 import type { Binding } from '../stores/index';
 import { checkId, checkText } from '../stores/validate';
-import { enterpriseCodeOf } from './identity-key';
+import { enterpriseCodeOf } from '../identity/key';
 import { maskAccountId } from './mask';
+import { inLocale } from '../context/localize';
 
 /** Who is acting, as the platform's own session knows them. */
 export interface Actor {
@@ -100,6 +102,10 @@ function alreadyBound(binding: Binding): YizhengError {
  *   organisation ids with NUL or an unpaired surrogate, empty or over 4096 characters).
  */
 export async function bindCertificate(request: BindRequest, context: YizhengContext): Promise<Binding> {
+  return inLocale(context.locale, () => bindCertificateUnlocalized(request, context));
+}
+
+async function bindCertificateUnlocalized(request: BindRequest, context: YizhengContext): Promise<Binding> {
   checkRequestTexts(request);
   // Permission first: an actor who may not act for the target learns nothing about the certificate.
   assertMayActFor(request.actor, request.target);
@@ -132,7 +138,7 @@ export async function bindCertificate(request: BindRequest, context: YizhengCont
   try {
     return await context.stores.transaction(async (tx) => {
       const binding = await tx.bindings.insert({
-        scope: context.scopes?.current ?? 'default',
+        scope: currentScopeOf(context),
         identityKey,
         providerId: provider.info.id,
         accountId: request.target.accountId,
@@ -157,7 +163,7 @@ export async function bindCertificate(request: BindRequest, context: YizhengCont
   } catch (err) {
     // Lost a race with a concurrent bind of the same identity: report it like any other holder.
     if (isYizhengError(err, 'ALREADY_BOUND')) {
-      const winner = await context.stores.bindings.findByIdentity(context.scopes?.current ?? 'default', identityKey);
+      const winner = await context.stores.bindings.findByIdentity(currentScopeOf(context), identityKey);
       if (winner) throw alreadyBound(winner);
     }
     throw err;

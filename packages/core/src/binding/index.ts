@@ -1,5 +1,4 @@
 export { assertMayActFor, bindCertificate, type Actor, type BindRequest, type TargetAccount } from './bind';
-export { deriveIdentityKey, enterpriseCodeOf } from './identity-key';
 export {
   BIND_CERTIFICATE_PERMISSION,
   authorize,

@@ -4,9 +4,11 @@
  */
 import { YizhengError } from '../errors/index';
 import { assessExpiry, type ExpiryAssessment } from '../expiry/index';
-import type { YizhengContext } from '../login/context';
+import type { YizhengContext } from '../context/context';
 import type { Binding, BindingPermissions } from '../stores/index';
 import { assertMayActFor, type Actor } from './bind';
+import { nowOf } from '../context/defaults';
+import { inLocale } from '../context/localize';
 
 async function loadBinding(bindingId: string, context: YizhengContext): Promise<Binding> {
   const binding = await context.stores.bindings.findById(bindingId);
@@ -19,6 +21,10 @@ async function loadBinding(bindingId: string, context: YizhengContext): Promise<
  * bind another certificate. The account itself or an admin of its organisation may do it.
  */
 export async function unbindCertificate(request: { readonly actor: Actor; readonly bindingId: string }, context: YizhengContext): Promise<Binding> {
+  return inLocale(context.locale, () => unbindCertificateUnlocalized(request, context));
+}
+
+async function unbindCertificateUnlocalized(request: { readonly actor: Actor; readonly bindingId: string }, context: YizhengContext): Promise<Binding> {
   const binding = await loadBinding(request.bindingId, context);
   assertMayActFor(request.actor, binding);
   return context.stores.transaction(async (tx) => {
@@ -48,10 +54,17 @@ export async function listBindings(
   query: { readonly accountId: string } | { readonly organizationId: string },
   context: YizhengContext,
 ): Promise<BindingListEntry[]> {
+  return inLocale(context.locale, () => listBindingsUnlocalized(query, context));
+}
+
+async function listBindingsUnlocalized(
+  query: { readonly accountId: string } | { readonly organizationId: string },
+  context: YizhengContext,
+): Promise<BindingListEntry[]> {
   const bindings = 'accountId' in query
     ? await context.stores.bindings.listByAccount(query.accountId)
     : await context.stores.bindings.listByOrganization(query.organizationId);
-  const now = (context.clock ?? (() => new Date()))();
+  const now = nowOf(context);
   return bindings.map((binding) => ({
     binding,
     expiry: assessExpiry(binding.certificate, {
@@ -63,6 +76,13 @@ export async function listBindings(
 
 /** Sets a bound certificate's admin flag and permissions. Only an admin of the same organisation may. */
 export async function setBindingPermissions(
+  request: { readonly actor: Actor; readonly bindingId: string; readonly permissions: BindingPermissions },
+  context: YizhengContext,
+): Promise<Binding> {
+  return inLocale(context.locale, () => setBindingPermissionsUnlocalized(request, context));
+}
+
+async function setBindingPermissionsUnlocalized(
   request: { readonly actor: Actor; readonly bindingId: string; readonly permissions: BindingPermissions },
   context: YizhengContext,
 ): Promise<Binding> {
@@ -137,10 +157,17 @@ export async function listExpiringBindings(
   query: { readonly withinDays: number; readonly cursor?: string | null; readonly limit?: number; readonly includeExpired?: boolean },
   context: YizhengContext,
 ): Promise<ExpiringBindingsPage> {
+  return inLocale(context.locale, () => listExpiringBindingsUnlocalized(query, context));
+}
+
+async function listExpiringBindingsUnlocalized(
+  query: { readonly withinDays: number; readonly cursor?: string | null; readonly limit?: number; readonly includeExpired?: boolean },
+  context: YizhengContext,
+): Promise<ExpiringBindingsPage> {
   if (!Number.isFinite(query.withinDays) || query.withinDays <= 0 || query.withinDays > 3650) {
     throw new YizhengError('INVALID_ARGUMENT', { reason: 'withinDays must be between 0 and 3650' });
   }
-  const now = (context.clock ?? (() => new Date()))();
+  const now = nowOf(context);
   const page = await context.stores.bindings.listExpiring({
     before: new Date(now.getTime() + query.withinDays * 86_400_000),
     ...(!query.includeExpired && { after: now }),

@@ -16,19 +16,46 @@ const cache = new LruCache<Certificate>(DEFAULT_CERTIFICATE_CACHE_SIZE);
 // base64 decoding and hashing. Small, because its keys are whole certificates.
 const TEXT_CACHE_SIZE = 256;
 const textCache = new LruCache<Certificate>(TEXT_CACHE_SIZE);
+
+/** @internal A parsed-certificate cache: by SHA-256 of the DER, and by the posted text. */
+export interface CertificateCaches {
+  readonly byDigest: LruCache<Certificate>;
+  readonly byText: LruCache<Certificate>;
+}
+
+let active: CertificateCaches = { byDigest: cache, byText: textCache };
+
+/** @internal Caches of the given size, for one `createYizheng` instance. */
+export function createCertificateCaches(maxEntries: number): CertificateCaches {
+  return { byDigest: new LruCache(maxEntries), byText: new LruCache(Math.min(TEXT_CACHE_SIZE, maxEntries)) };
+}
+
+/**
+ * @internal Runs `fn` with `caches` as the parse cache. Parsing is synchronous, so the swap cannot
+ * leak into another request's parse.
+ */
+export function withCertificateCaches<T>(caches: CertificateCaches, fn: () => T): T {
+  const previous = active;
+  active = caches;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
+}
 const MAX_CACHED_TEXT = 16 * 1024;
 
 function parseDer(bytes: Uint8Array): Certificate {
   // One-shot crypto.hash is several times faster than createHash().update().digest() for 1 KiB.
   const sha256 = hash('sha256', bytes, 'hex');
-  const hit = cache.get(sha256);
+  const hit = active.byDigest.get(sha256);
   if (hit !== undefined) return hit;
   // Copy: the caller may reuse or mutate its buffer, and the cached object must never change.
   // (Not bytes.slice(): on a Node Buffer, slice() returns a view.)
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
   const cert = decodeCertificate(copy, sha256);
-  cache.set(sha256, cert);
+  active.byDigest.set(sha256, cert);
   return cert;
 }
 
@@ -64,15 +91,15 @@ function toYizhengError(e: unknown): YizhengError {
 export function parseCertificate(input: CertificateInput): Certificate {
   const byText = typeof input === 'string' && input.length <= MAX_CACHED_TEXT;
   if (byText) {
-    const hit = textCache.get(input);
+    const hit = active.byText.get(input);
     // Only while the main cache still holds it (touching it there), so its LRU order stays the truth.
-    if (hit !== undefined && cache.get(hit.sha256) === hit) return hit;
+    if (hit !== undefined && active.byDigest.get(hit.sha256) === hit) return hit;
   }
   try {
     const [first] = decodeCertificateInput(input);
     if (first === undefined) throw new YizhengError('CERT_MALFORMED', { reason: 'no certificate' });
     const cert = parseDer(first);
-    if (byText) textCache.set(input, cert);
+    if (byText && active.byText.max > 0) active.byText.set(input, cert);
     return cert;
   } catch (e) {
     throw toYizhengError(e);

@@ -47,3 +47,4 @@ export {
   type Gmt0015ProfileFixtures,
   type Gmt0015ProfileOptions,
 } from './vendor-fixtures';
+export { describeStoreContract, type StoreFactory } from '../stores/contract';

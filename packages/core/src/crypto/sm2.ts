@@ -68,6 +68,23 @@ interface Sm2Key {
 
 const keys = new LruCache<Sm2Key>(DEFAULT_SM2_KEY_CACHE_SIZE);
 const tables = new LruCache<FixedTable>(DEFAULT_SM2_TABLE_CACHE_SIZE);
+let activeTables = tables;
+
+/** @internal A table cache of the given size, for one `createYizheng` instance. */
+export function createSm2TableCache(size: number): LruCache<FixedTable> {
+  return new LruCache<FixedTable>(size);
+}
+
+/** @internal Runs `fn` (synchronous, like verification) with `cache` holding the per-key tables. */
+export function withSm2Tables<T>(cache: LruCache<FixedTable>, fn: () => T): T {
+  const previous = activeTables;
+  activeTables = cache;
+  try {
+    return fn();
+  } finally {
+    activeTables = previous;
+  }
+}
 
 const latin1Key = bytesKey;
 
@@ -169,10 +186,10 @@ export function sm2Verify(point: Uint8Array, userId: Uint8Array, data: Uint8Arra
   if (found === undefined) return 'bad-key';
   const { id, key } = found;
   key.uses++;
-  let table = tables.get(id);
-  if (table === undefined && tables.max > 0 && key.uses >= (key.hadTable ? TABLE_REBUILD_AFTER_USES : TABLE_AFTER_USES)) {
+  let table = activeTables.get(id);
+  if (table === undefined && activeTables.max > 0 && key.uses >= (key.hadTable ? TABLE_REBUILD_AFTER_USES : TABLE_AFTER_USES)) {
     table = buildFixedTable(key.x, key.y, KEY_TABLE_WINDOW);
-    tables.set(id, table);
+    activeTables.set(id, table);
     key.hadTable = true;
     key.uses = 0;
   }

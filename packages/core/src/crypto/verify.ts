@@ -15,6 +15,7 @@ import { decodeRs, detectFormat, type ConcreteFormat, type SignatureFormat } fro
 import { bytesToBigInt } from './sm2-curve';
 import { clearSm2Caches, sm2UserIdBytes, sm2Verify } from './sm2';
 import { sm3 } from './sm3';
+import { OID, signatureOidsOf } from '../asn1/oids';
 
 /** Hash algorithms: SHA-1 (legacy RSA certificates), SHA-2, and SM3 (SM2 only). */
 export type SignatureHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sm3';
@@ -90,30 +91,9 @@ const HASH_OIDS: ReadonlyMap<string, SignatureHash> = new Map([
   ['1.2.156.10197.1.401', 'sm3'],
 ]);
 
-const OID = {
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  rsassaPss: '1.2.840.113549.1.1.10',
-  mgf1: '1.2.840.113549.1.1.8',
-  ecPublicKey: '1.2.840.10045.2.1',
-  sm2WithSm3: '1.2.156.10197.1.501',
-  sm2Sign: '1.2.156.10197.1.301.1',
-} as const;
-
 /** Signature algorithm OIDs with a fixed hash: RSA PKCS#1 v1.5, ECDSA. */
-const RSA_PKCS1_OIDS: ReadonlyMap<string, ShaHash> = new Map([
-  ['1.2.840.113549.1.1.5', 'sha1'],
-  ['1.2.840.113549.1.1.14', 'sha224'],
-  ['1.2.840.113549.1.1.11', 'sha256'],
-  ['1.2.840.113549.1.1.12', 'sha384'],
-  ['1.2.840.113549.1.1.13', 'sha512'],
-]);
-const ECDSA_OIDS: ReadonlyMap<string, ShaHash> = new Map([
-  ['1.2.840.10045.4.1', 'sha1'],
-  ['1.2.840.10045.4.3.1', 'sha224'],
-  ['1.2.840.10045.4.3.2', 'sha256'],
-  ['1.2.840.10045.4.3.3', 'sha384'],
-  ['1.2.840.10045.4.3.4', 'sha512'],
-]);
+const RSA_PKCS1_OIDS = signatureOidsOf('rsa') as ReadonlyMap<string, ShaHash>;
+const ECDSA_OIDS = signatureOidsOf('ecdsa') as ReadonlyMap<string, ShaHash>;
 
 function malformed(reason: string): YizhengError {
   return new YizhengError('SIGNATURE_MALFORMED', { reason });

@@ -6,12 +6,12 @@ import { defineProviderInfo, type CaProvider } from '../providers/index';
 import { issueCrl } from '../testing/index';
 import { createTrustStore } from '../trust/index';
 import type { TestCertificate } from '../testing/index';
-import { issueChallenge } from './challenge';
-import { createCertificateTrust } from './trust';
+import { issueChallenge } from '../challenge/challenge';
+import { createCertificateTrust } from '../trust/certificate-trust';
 import { verifyLogin } from './verify-login';
 import {
   DAY, ORIGIN, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken,
-} from './test-support';
+} from '../../test-utils/login-support';
 
 const request = { sessionId: 'session-1', origin: ORIGIN };
 const actor = { accountId: 'acct-zhangsan', organizationId: 'org-1', isAdmin: false };

@@ -8,8 +8,10 @@ import { YizhengError } from '../errors/index';
 import type { ExpiryAssessment } from '../expiry/index';
 import type { ProviderIdentity } from '../providers/index';
 import type { Binding, CertificateFacts } from '../stores/index';
-import type { LoginWarning, YizhengContext } from './context';
-import { verifyToken, type TokenRequest, type VerifiedToken } from './verify-token';
+import type { LoginWarning, YizhengContext } from '../context/context';
+import { certificateFacts, companyIsBound, findBinding } from '../context/lookup';
+import { verifyToken, type TokenRequest, type VerifiedToken } from '../token/verify-token';
+import { inLocale } from '../context/localize';
 
 /** A successful CA login. Authorisation is a separate call: {@link authorize}. */
 export interface LoginResult {
@@ -29,32 +31,6 @@ export interface LoginResult {
   readonly expiry: ExpiryAssessment;
   /** What the page should show although login succeeded. */
   readonly warnings: readonly LoginWarning[];
-}
-
-/** The facts a binding keeps about its certificate. */
-export function certificateFacts(certificate: Certificate): CertificateFacts {
-  return {
-    serialNumber: certificate.serialNumber,
-    sha256: certificate.sha256,
-    subjectDn: certificate.subject.toString(),
-    issuerDn: certificate.issuer.toString(),
-    notBefore: certificate.notBefore,
-    notAfter: certificate.notAfter,
-  };
-}
-
-/** The binding of an identity in the current scope, then in the scopes this platform accepts. */
-export async function findBinding(identityKey: string, context: YizhengContext): Promise<Binding | null> {
-  for (const scope of scopesOf(context)) {
-    const binding = await context.stores.bindings.findByIdentity(scope, identityKey);
-    if (binding) return binding;
-  }
-  return null;
-}
-
-/** The scopes a login or binding searches, in order: the current one, then the accepted ones. */
-function scopesOf(context: YizhengContext): string[] {
-  return [context.scopes?.current ?? 'default', ...(context.scopes?.accepted ?? [])];
 }
 
 /**
@@ -86,14 +62,6 @@ async function moveLegacyBinding(
   return { moved: moved ?? (await findBinding(verified.identityKey, context)), other: false };
 }
 
-/** True when some holder of the certificate's company at the same issuing CA is bound. */
-async function companyIsBound(prefix: string, context: YizhengContext): Promise<boolean> {
-  for (const scope of scopesOf(context)) {
-    if ((await context.stores.bindings.findByIdentityPrefix(scope, prefix, 1)).length > 0) return true;
-  }
-  return false;
-}
-
 /**
  * Verifies a CA login token against the session's pending `login` challenge and returns who logged
  * in. Every failure is a {@link YizhengError} with its own code (`CHALLENGE_NOT_FOUND`,
@@ -112,6 +80,10 @@ async function companyIsBound(prefix: string, context: YizhengContext): Promise<
  * account login and binding again.
  */
 export async function verifyLogin(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
+  return inLocale(context.locale, () => verifyLoginUnlocalized(token, request, context));
+}
+
+async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
   const verified = await verifyToken(token, request, 'login', context);
   const { certificate, identity } = verified;
   const providerId = verified.provider.provider.info.id;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bindCertificate } from '../binding/index';
 import { isYizhengError } from '../errors/index';
 import { verifyLogin } from '../login/verify-login';
-import { ORIGIN, OTHER_USCC, fakeClock, issueEnterpriseCertificate, makeContext, signedToken } from '../login/test-support';
+import { ORIGIN, OTHER_USCC, fakeClock, issueEnterpriseCertificate, makeContext, signedToken } from '../../test-utils/login-support';
 import { createTestCa } from '../testing/index';
 import { CA_DIRECTORY, createProviderRegistry, defineProviderInfo, findCaInDirectory, type CaDirectoryEntry } from './index';
 

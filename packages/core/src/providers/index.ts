@@ -1,3 +1,9 @@
+/**
+ * @yizheng/core/providers: what a CA vendor builds a provider from — the contract, profile-based
+ * recognition, identity strategies, the CA directory, and the generic GM/T 0015 rules.
+ *
+ * @module
+ */
 export type {
   CaProvider,
   ClientSignatureFormat,
@@ -53,3 +59,13 @@ export {
   type ParsedIdentityCode,
 } from './strategies';
 export { providerTrustAnchors } from './trust';
+export {
+  GMT0015_IDENTITY_OIDS,
+  extractGenericIdentity,
+  findIdentityCodes,
+  maskPersonalId,
+  type FoundCode,
+  type GenericIdentity,
+  type IdentitySource,
+} from '../identity/generic';
+export { deriveIdentityKey, enterpriseCodeOf } from '../identity/key';

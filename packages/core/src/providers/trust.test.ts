@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isYizhengError } from '../errors/index';
-import { createCertificateTrust } from '../login/trust';
+import { createCertificateTrust } from '../trust/certificate-trust';
 import { createTestCa, issueCertificate } from '../testing/index';
 import { createTrustStore, type RevocationPolicy } from '../trust/index';
 import type { CaProvider } from './contract';

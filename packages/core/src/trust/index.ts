@@ -5,6 +5,8 @@
  *
  * @module
  */
+export { createCertificateTrust, type CertificateTrustOptions } from './certificate-trust';
+export type { CertificateTrust, TrustOutcome, LoginWarning } from '../context/context';
 export { createTrustStore, type TrustAnchor, type TrustAnchorEntry, type TrustAnchorInput, type TrustStore } from './store';
 export {
   DEFAULT_MAX_CANDIDATES,

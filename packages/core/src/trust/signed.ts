@@ -9,6 +9,7 @@ import { checkNull, decodeBoolean, decodeOid } from '../asn1/decode';
 import type { Certificate } from '../cert/index';
 import { verifySignature, type SignatureHash } from '../crypto/index';
 import { isYizhengError } from '../errors/index';
+import { SIGNATURE_SCHEMES } from '../asn1/oids';
 
 /** An AlgorithmIdentifier read from DER. */
 export interface AlgorithmIdentifier {
@@ -63,17 +64,10 @@ export function readAlgorithmIdentifier(r: DerReader): AlgorithmIdentifier {
 
 type Scheme = { readonly hash: SignatureHash; readonly format: 'raw' | 'der' };
 
-const SCHEMES: ReadonlyMap<string, Scheme> = new Map<string, Scheme>([
-  ['1.2.840.113549.1.1.5', { hash: 'sha1', format: 'raw' }],
-  ['1.2.840.113549.1.1.11', { hash: 'sha256', format: 'raw' }],
-  ['1.2.840.113549.1.1.12', { hash: 'sha384', format: 'raw' }],
-  ['1.2.840.113549.1.1.13', { hash: 'sha512', format: 'raw' }],
-  ['1.2.840.10045.4.1', { hash: 'sha1', format: 'der' }],
-  ['1.2.840.10045.4.3.2', { hash: 'sha256', format: 'der' }],
-  ['1.2.840.10045.4.3.3', { hash: 'sha384', format: 'der' }],
-  ['1.2.840.10045.4.3.4', { hash: 'sha512', format: 'der' }],
-  ['1.2.156.10197.1.501', { hash: 'sm3', format: 'der' }],
-]);
+// RSA certificate signatures are the raw PKCS#1 v1.5 block; ECDSA and SM2 ones are DER (r, s).
+const SCHEMES: ReadonlyMap<string, Scheme> = new Map(
+  [...SIGNATURE_SCHEMES].map(([oid, s]): [string, Scheme] => [oid, { hash: s.hash, format: s.family === 'rsa' ? 'raw' : 'der' }]),
+);
 
 /** Outcome of {@link verifySignedData}: valid, invalid, or a reason it could not be checked. */
 export type SignedDataOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };

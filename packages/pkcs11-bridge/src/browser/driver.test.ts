@@ -3,7 +3,8 @@
  * the page's Origin; and its bundle: no Node imports, small.
  */
 import { randomBytes } from 'node:crypto';
-import { isYizhengError as isServerYizhengError, verifySignature } from '@yizheng/core';
+import { isYizhengError as isServerYizhengError } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeOf } from '../../../core/test-utils/errors';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';

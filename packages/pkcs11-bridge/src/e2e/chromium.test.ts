@@ -11,17 +11,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import {
-  bindCertificate,
-  createCertificateTrust,
-  createMemoryStores,
-  createProviderRegistry,
-  createTrustStore,
-  issueChallenge,
-  isYizhengError,
-  verifyLogin,
-  type YizhengContext,
-} from '@yizheng/core';
+import { bindCertificate, createCertificateTrust, createProviderRegistry, issueChallenge, isYizhengError, verifyLogin, type YizhengContext } from '@yizheng/core';
+import { createMemoryStores } from '@yizheng/core/stores';
+import { createTrustStore } from '@yizheng/core/trust';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBridgeCli, type BridgeCliHandle } from '../cli/run';

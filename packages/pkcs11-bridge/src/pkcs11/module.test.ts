@@ -3,7 +3,8 @@
  * their flags, wrong flags, CKR_GENERAL_ERROR for a wrong PIN, removal mid-operation, PIN-pad cancel,
  * a default PIN, vendor SM2). Signatures are checked with core's verifySignature.
  */
-import { isYizhengError, verifySignature, type YizhengErrorCode } from '@yizheng/core';
+import { isYizhengError, type YizhengErrorCode } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { describe, expect, it } from 'vitest';
 import { CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED, CKF_USER_PIN_TO_BE_CHANGED } from '../pin-state';
 import { FakePkcs11Error } from '../testing/fake-pkcs11';

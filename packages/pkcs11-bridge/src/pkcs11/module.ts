@@ -5,15 +5,8 @@
  * next one works on whatever is inserted.
  */
 import { createHash } from 'node:crypto';
-import {
-  computeSm2Z,
-  isYizhengError,
-  parseCertificate,
-  sm3,
-  YizhengError,
-  type Certificate,
-  type CertificatePurpose,
-} from '@yizheng/core';
+import { isYizhengError, parseCertificate, YizhengError, type Certificate, type CertificatePurpose } from '@yizheng/core';
+import { computeSm2Z, sm3 } from '@yizheng/core/crypto';
 import { readPinStateFromFlags, type PinState } from '../pin-state';
 import { ckrOf, inThread, type Pkcs11Api, type Pkcs11AsyncApi, type Pkcs11Attribute, type Pkcs11Handle, type Pkcs11TokenInfo } from './api';
 import * as C from './constants';

@@ -3,7 +3,8 @@
  * scripts/softhsm.sh prepares. Signatures are verified with core's verifySignature.
  */
 import { readFileSync } from 'node:fs';
-import { isYizhengError, parseCertificate, verifySignature } from '@yizheng/core';
+import { isYizhengError, parseCertificate } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf } from '../../../core/test-utils/errors';
 import { loadSoftHsm, withSoftHsmToken } from '../testing/softhsm';

@@ -5,7 +5,7 @@
  * cannot tell a next try is not the last, so the PIN is then asked in its window.
  */
 import { randomBytes } from 'node:crypto';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPkcs11Library, type Pkcs11Api } from '../pkcs11/api';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPkcs11Module, type Pkcs11Module } from '../pkcs11/module';
 import { CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_TO_BE_CHANGED } from '../pin-state';

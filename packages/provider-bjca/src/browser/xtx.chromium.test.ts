@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { createSoftwareToken, type SoftwareToken } from '@yizheng/core/software-token';
 import { createTestCa, issueCertificatePair, privateKeyToPem } from '@yizheng/core/testing';
 import { findChromium, openDriverPage, type DriverPage, type DriverPageError, type PageDriver } from '../../../core/test-utils/driver-chromium';

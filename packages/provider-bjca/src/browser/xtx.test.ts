@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import type { YizhengError } from '@yizheng/core/client';
 import { createSoftwareToken, tokenDriverChecks, type TokenDriverHarness } from '@yizheng/core/software-token';
 import { createTestCa, issueCertificatePair, privateKeyToPem } from '@yizheng/core/testing';

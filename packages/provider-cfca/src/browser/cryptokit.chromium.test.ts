@@ -5,7 +5,7 @@
  * software token signing real CMS that the server side verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { createTestCa, issueCertificate, privateKeyToPem } from '@yizheng/core/testing';
 import { findChromium, openDriverPage, type DriverPage, type PageDriver } from '../../../core/test-utils/driver-chromium';
 

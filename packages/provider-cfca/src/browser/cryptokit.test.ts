@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { createSoftwareToken, tokenDriverChecks, type SoftwareToken, type TokenDriverHarness } from '@yizheng/core/software-token';
 import { createTestCa, issueCertificate, privateKeyToPem, type TestKeyAlgorithm } from '@yizheng/core/testing';
 import { emulateCryptoKit, HOST_TEXTS, type CryptoKitEmulator, type CryptoKitEmulatorOptions, type HostFailure, type PinDialog } from './emulator';

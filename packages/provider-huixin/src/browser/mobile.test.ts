@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { signChallenge, type QrCodePrompt } from '@yizheng/core/client';
 import { createSoftwareToken } from '@yizheng/core/software-token';
 import { createTestCa, issueCertificate, privateKeyToPem } from '@yizheng/core/testing';

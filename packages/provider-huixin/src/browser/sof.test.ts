@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifySignature } from '@yizheng/core';
+import { verifySignature } from '@yizheng/core/crypto';
 import { createSofBackend, createSofJsonEmulator, createSoftwareToken, tokenDriverChecks, type TokenDriverHarness } from '@yizheng/core/software-token';
 import { createTestCa, issueCertificatePair, privateKeyToPem } from '@yizheng/core/testing';
 import type { FetchLike } from '@yizheng/core/client';

@@ -1,4 +1,7 @@
 import type { Certificate } from '../cert/index';
+import type { CertificateCaches } from '../cert/parse';
+import type { LruCache } from '../cert/cache';
+import type { FixedTable } from '../crypto/sm2-curve';
 import type { Locale } from '../errors/index';
 import type { CaProvider, ProviderRegistry } from '../providers/index';
 import type { Stores } from '../stores/index';
@@ -57,4 +60,12 @@ export interface YizhengContext {
   readonly scopes?: ScopeConfig;
   /** Locale of the error messages thrown; default zh-CN. */
   readonly locale?: Locale;
+  /** @internal Per-instance caches, set by `createYizheng`; without them the process-wide ones serve. */
+  readonly caches?: ContextCaches;
+}
+
+/** @internal The caches one `createYizheng` instance owns. */
+export interface ContextCaches {
+  readonly certificates: CertificateCaches;
+  readonly sm2Tables: LruCache<FixedTable>;
 }

@@ -2,13 +2,13 @@
  * Shared set-up for the login and binding tests: a real test CA, real certificates and signatures, the
  * memory stores and the real trust validation. Not exported from the package.
  */
-import { utf8Extension, createTestCa, issueCertificate, type TestCertificate, type TestExtension, type TestKey, type TestKeyAlgorithm } from '../testing/index';
-import { createProviderRegistry, type CaProvider } from '../providers/index';
-import { createMemoryStores, type Stores } from '../stores/index';
-import { createTrustStore } from '../trust/index';
-import { issueChallenge } from './challenge';
-import type { YizhengContext } from './context';
-import { createCertificateTrust } from './trust';
+import { utf8Extension, createTestCa, issueCertificate, type TestCertificate, type TestExtension, type TestKey, type TestKeyAlgorithm } from '../src/testing/index';
+import { createProviderRegistry, type CaProvider } from '../src/providers/index';
+import { createMemoryStores, type Stores } from '../src/stores/index';
+import { createTrustStore } from '../src/trust/index';
+import { issueChallenge } from '../src/challenge/challenge';
+import type { YizhengContext } from '../src/context/context';
+import { createCertificateTrust } from '../src/trust/certificate-trust';
 
 export const ORIGIN = 'https://bid.example.gov.cn';
 export const USCC = '91350200556207664B';

@@ -6,8 +6,8 @@ import { subjectPublicKeyBits } from '../cert/public-key';
 import { isYizhengError } from '../errors/index';
 import { createGenericProvider, defineProvider, type CaProvider } from '../providers/index';
 import { createTestCa, issueCertificate, type TestKey } from '../testing/index';
-import { createTrustStore } from '../trust/index';
-import { createCertificateTrust } from './trust';
+import { createTrustStore } from './index';
+import { createCertificateTrust } from './certificate-trust';
 
 const DAY = 86_400_000;
 

@@ -4,14 +4,15 @@
  * login with the exact bound certificate, and on nothing else. Test support, not shipped.
  */
 import { expect } from 'vitest';
-import { codeOf } from '../../test-utils/errors';
-import { bindCertificate } from '../binding/index';
-import { deriveLegacyIdentityKey } from '../binding/identity-key';
-import { isYizhengError } from '../errors/index';
-import { createGenericProvider } from '../providers/index';
-import type { Stores } from '../stores/index';
-import { certificateFacts, verifyLogin } from './verify-login';
-import { DAY, ORIGIN, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken } from './test-support';
+import { codeOf } from './errors';
+import { bindCertificate } from '../src/binding/index';
+import { deriveLegacyIdentityKey } from '../src/identity/key';
+import { isYizhengError } from '../src/errors/index';
+import { createGenericProvider } from '../src/providers/index';
+import type { Stores } from '../src/stores/index';
+import { certificateFacts } from '../src/context/lookup';
+import { verifyLogin } from '../src/login/verify-login';
+import { DAY, ORIGIN, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken } from './login-support';
 
 /** Runs the scenario on stores made by `open` (closed at the end). */
 export async function checkLegacyBindingMoves(open: (clock: () => Date) => Stores | Promise<Stores>): Promise<void> {

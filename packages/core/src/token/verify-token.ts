@@ -4,16 +4,19 @@
  */
 import { oidName, parseCertificate, type Certificate } from '../cert/index';
 import { assertSignature } from '../crypto/index';
+import { withCertificateCaches } from '../cert/parse';
+import { withSm2Tables } from '../crypto/sm2';
 import { YizhengError } from '../errors/index';
 import { assessExpiry, describeExpiry, type ExpiryAssessment } from '../expiry/index';
 import { maskPersonalId } from '../identity/index';
 import type { CaProvider, IdentityConflict, ProviderIdentity, ProviderMatch } from '../providers/index';
 import { pathError } from '../trust/failure';
 import type { ChallengePurpose, PendingChallenge } from '../stores/index';
-import { consumeChallenge, formatChallengeText } from './challenge';
-import { resolveIdentity } from './identity-cache';
-import type { LoginWarning, YizhengContext } from './context';
-import { parseLoginToken } from './token';
+import { consumeChallenge, formatChallengeText } from '../challenge/challenge';
+import { resolveIdentity } from '../identity/cache';
+import type { LoginWarning, YizhengContext } from '../context/context';
+import { parseLoginToken } from './parse';
+import { clockOf, clockSkewOf } from '../context/defaults';
 
 /** The request a token answers: the platform's own session and configured origin. */
 export interface TokenRequest {
@@ -45,7 +48,6 @@ export interface VerifiedToken {
   readonly warnings: LoginWarning[];
 }
 
-const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 
 /** keyUsage bits that make a signing certificate (Chinese keys hold a separate encryption certificate). */
 function isSigningCertificate(certificate: Certificate): boolean {
@@ -98,7 +100,7 @@ export async function verifyToken(
   purpose: ChallengePurpose,
   context: YizhengContext,
 ): Promise<VerifiedToken> {
-  const clock = context.clock ?? (() => new Date());
+  const clock = clockOf(context);
   // 1. Consume the session's challenge before looking at the token: a failed attempt burns it.
   const challenge = await consumeChallenge(request.sessionId, purpose, request.origin, {
     stores: context.stores,
@@ -107,7 +109,8 @@ export async function verifyToken(
   // 2. Size and shape.
   const token = parseLoginToken(rawToken);
   // 3. Certificate.
-  const certificate = parseCertificate(token.certificate);
+  const caches = context.caches;
+  const certificate = caches ? withCertificateCaches(caches.certificates, () => parseCertificate(token.certificate)) : parseCertificate(token.certificate);
   // 4. Provider: the one the page named must recognise it; otherwise the registry decides.
   const provider = context.providers.identify(certificate, token.provider);
   const warnings: LoginWarning[] = [];
@@ -136,7 +139,7 @@ export async function verifyToken(
   const now = clock();
   const expiry = assessExpiry(certificate, {
     now,
-    clockSkewMs: context.clockSkewMs ?? DEFAULT_SKEW_MS,
+    clockSkewMs: clockSkewOf(context),
     ...(context.expiryThresholds && { thresholds: context.expiryThresholds }),
   });
   if (expiry.state === 'not-yet-valid') {
@@ -154,13 +157,16 @@ export async function verifyToken(
   const trust = await context.trust.validate(certificate, { provider: provider.provider, at: now });
   warnings.push(...trust.warnings);
   // 9. Signature over the platform's own rebuilt text, never over anything the token carries.
-  assertSignature({
-    certificate,
-    data: formatChallengeText(challenge),
-    signature: token.signature,
-    format: token.signatureFormat,
-    ...(provider.provider.signature?.sm2UserId !== undefined && { sm2UserId: provider.provider.signature.sm2UserId }),
-  });
+  const check = (): void =>
+    assertSignature({
+      certificate,
+      data: formatChallengeText(challenge),
+      signature: token.signature,
+      format: token.signatureFormat,
+      ...(provider.provider.signature?.sm2UserId !== undefined && { sm2UserId: provider.provider.signature.sm2UserId }),
+    });
+  if (caches) withSm2Tables(caches.sm2Tables, check);
+  else check();
   // 10. Identity (and the binding key it gives), once per certificate and provider. Vouched places
   // that disagree about the company or the holder fail closed.
   const { identity, identityKey, companyPrefix, legacyKey } = resolveIdentity(provider.provider, certificate);

@@ -6,8 +6,8 @@ import { LruCache } from '../cert/cache';
 import type { Certificate, CertificateInput } from '../cert/index';
 import { YizhengError } from '../errors/index';
 import type { CaProvider } from '../providers/index';
-import { DEFAULT_MIN_RSA_BITS, LOWEST_MIN_RSA_BITS, checkKey } from '../trust/checks';
-import { untrusted } from '../trust/failure';
+import { DEFAULT_MIN_RSA_BITS, LOWEST_MIN_RSA_BITS, checkKey } from './checks';
+import { untrusted } from './failure';
 import {
   createRevocationChecker,
   validateCertificatePath,
@@ -17,9 +17,9 @@ import {
   type TrustStore,
   type ValidatePathOptions,
   type ValidatedPath,
-} from '../trust/index';
-import { isRevocationChecker } from '../trust/revocation';
-import type { CertificateTrust, LoginWarning } from './context';
+} from './index';
+import { isRevocationChecker } from './revocation';
+import type { CertificateTrust, LoginWarning } from '../context/context';
 
 /** Options of {@link createCertificateTrust}. */
 export interface CertificateTrustOptions {

@@ -4,7 +4,7 @@
  */
 import type { SignatureFormat } from '../crypto/index';
 import { YizhengError } from '../errors/index';
-import { CHALLENGE_FORMAT } from './challenge';
+import { CHALLENGE_FORMAT } from '../challenge/challenge';
 
 /** Largest token accepted, as JSON text or as the sum of its string fields. */
 export const MAX_TOKEN_BYTES = 160 * 1024;

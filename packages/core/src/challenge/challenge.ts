@@ -4,8 +4,10 @@
  * is worthless for another (DESIGN.md, main path step 1).
  */
 import { randomBytes } from 'node:crypto';
-import { YizhengError } from '../errors/index';
+import { YizhengError, type Locale } from '../errors/index';
 import type { ChallengePurpose, ChallengeStore, PendingChallenge } from '../stores/index';
+import { nowOf } from '../context/defaults';
+import { inLocale } from '../context/localize';
 
 /** The challenge text's format version; also the login token's `format`. */
 export const CHALLENGE_FORMAT = 'yizheng:1';
@@ -32,6 +34,8 @@ export interface ChallengeContext {
   readonly clock?: () => Date;
   /** How long a challenge stays acceptable; default 5 minutes. */
   readonly challengeTtlMs?: number;
+  /** Locale of the messages of thrown errors; default zh-CN. */
+  readonly locale?: Locale;
 }
 
 /** An issued challenge: send `text` to the page, which has the key sign exactly these bytes. */
@@ -84,6 +88,10 @@ function checkSessionId(sessionId: string): void {
  * returns the text to sign.
  */
 export async function issueChallenge(request: ChallengeRequest, context: ChallengeContext): Promise<IssuedChallenge> {
+  return inLocale(context.locale, () => issueChallengeUnlocalized(request, context));
+}
+
+async function issueChallengeUnlocalized(request: ChallengeRequest, context: ChallengeContext): Promise<IssuedChallenge> {
   checkSessionId(request.sessionId);
   if (request.purpose !== 'login' && request.purpose !== 'bind') {
     throw new YizhengError('INVALID_ARGUMENT', { reason: 'purpose must be "login" or "bind"' });
@@ -93,7 +101,7 @@ export async function issueChallenge(request: ChallengeRequest, context: Challen
   if (!Number.isFinite(ttl) || ttl < 10_000 || ttl > 60 * 60 * 1000) {
     throw new YizhengError('INVALID_ARGUMENT', { reason: 'challengeTtlMs must be between 10 s and 1 h' });
   }
-  const issuedAt = (context.clock ?? (() => new Date()))();
+  const issuedAt = nowOf(context);
   const challenge: PendingChallenge = {
     sessionId: request.sessionId,
     purpose: request.purpose,
@@ -119,7 +127,7 @@ export async function consumeChallenge(
   checkSessionId(sessionId);
   const challenge = await context.stores.challenges.consume(sessionId, purpose);
   if (!challenge) throw new YizhengError('CHALLENGE_NOT_FOUND', { purpose });
-  const now = (context.clock ?? (() => new Date()))();
+  const now = nowOf(context);
   if (now.getTime() >= challenge.expiresAt.getTime()) {
     throw new YizhengError('CHALLENGE_EXPIRED', { purpose, expiresAt: challenge.expiresAt.toISOString() });
   }

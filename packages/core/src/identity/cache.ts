@@ -1,5 +1,5 @@
 import type { Certificate } from '../cert/index';
-import { companyKeyPrefix, deriveLegacyIdentityKey, identityKeyParts } from '../binding/identity-key';
+import { companyKeyPrefix, deriveLegacyIdentityKey, identityKeyParts } from './key';
 import type { CaProvider, ProviderIdentity } from '../providers/index';
 
 /** A certificate's identity under a provider, with the binding keys derived from it. */
