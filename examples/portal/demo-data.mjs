@@ -6,7 +6,7 @@ import { createTestCa, issueCertificate, privateKeyToPem, utf8Extension } from '
 
 const DAY = 86_400_000;
 
-/** Demo organisations as the platform registered them (seed 000: account = company name/code, password 8 ones). */
+/** Demo organisations as the platform registered them (account = company name or code, password eight ones, as many platforms issue them). */
 export const ORGANIZATIONS = [
   { id: 'org-dimeng', name: '厦门帝网信息科技有限公司', enterpriseCode: '55620766-4' },
   { id: 'org-beijing', name: '北京示例科技有限公司', enterpriseCode: '91110108551385082Q' },

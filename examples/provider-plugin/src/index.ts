@@ -2,7 +2,7 @@
  * A third-party Yizheng provider for GDCA (数安时代, 广东数字证书认证中心), written the way a CA vendor
  * would write its own: declarative recognition rules, an ordered list of identity places, and every
  * fact marked with how it is known. GDCA's identity OIDs below were seen in third-party integration
- * code (DOMAIN.md §3: field), not in GDCA's documentation; the issuer names are assumed. A vendor
+ * code (field), not in GDCA's documentation; the issuer names are assumed. A vendor
  * replaces those marks with `verified` once it has checked them against its own certificates.
  */
 import { type CaProvider, type ProviderInfo, type ProviderTrust } from '@yizheng/core';

@@ -1,7 +1,7 @@
 /**
  * Object identifiers Yizheng knows by name: algorithms (including the Chinese SM2/SM3/SM4 family),
  * certificate extensions, extended key usages, access methods, policy qualifiers, name attributes and
- * the identity OIDs Chinese CAs put in certificates (DOMAIN.md §3). Names follow OpenSSL / RFC
+ * the identity OIDs Chinese CAs put in certificates. Names follow OpenSSL / RFC
  * spelling where one exists.
  */
 
@@ -218,7 +218,7 @@ const NAMES: ReadonlyArray<readonly [string, string]> = [
   ['1.3.6.1.4.1.311.60.2.1.2', 'jurisdictionStateOrProvinceName'],
   ['1.3.6.1.4.1.311.60.2.1.3', 'jurisdictionCountryName'],
   // The identity extensions of Chinese CAs (1.2.156.10260.4.1.*, BJCA's 1.2.156.112562.*, …) are
-  // deliberately unnamed: the same OID means different things at different CAs (DOMAIN.md §3), so
+  // deliberately unnamed: the same OID means different things at different CAs, so
   // the identity module interprets them per provider instead of a name suggesting one meaning.
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Everything after a binding exists: unbind (解除绑定), the binding list, per-certificate admin flag
- * and permissions (seed 000 FAQ 10), and the reminder scan over expiring certificates.
+ * and permissions, and the reminder scan over expiring certificates.
  */
 import { YizhengError } from '../errors/index';
 import { assessExpiry, type ExpiryAssessment } from '../expiry/index';
@@ -41,7 +41,7 @@ async function unbindCertificateUnlocalized(request: { readonly actor: Actor; re
   });
 }
 
-/** A row of the binding list the seeds show: account, name, CA, key id, code, expiry, bound at, bound by. */
+/** A row of the binding list platforms show: account, name, CA, key id, code, expiry, bound at, bound by. */
 export interface BindingListEntry {
   /** The binding. */
   readonly binding: Binding;
@@ -103,7 +103,7 @@ async function setBindingPermissionsUnlocalized(
   });
 }
 
-/** The one permission an account+password session has until it logs in with a certificate (seed 000 FAQ 7). */
+/** The one permission an account+password session has until it logs in with a certificate (platforms let a password login bind a certificate, nothing more). */
 export const BIND_CERTIFICATE_PERMISSION = 'bind-certificate';
 
 /** A session from account+password login. */

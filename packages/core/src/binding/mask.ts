@@ -1,6 +1,6 @@
 /**
- * Masks an account id for display to someone who does not own it (seed 000 FAQ 4: "该证书已被绑定"
- * should say where, without handing out the account): keeps the first and last two characters.
+ * Masks an account id for display to someone who does not own it (platform FAQs answer "该证书已被绑定" by
+ * saying where, without handing out the account): keeps the first and last two characters.
  */
 export function maskAccountId(accountId: string): string {
   const chars = [...accountId];

@@ -1,7 +1,7 @@
 /**
  * Challenges: 32 random bytes bound to a session, an origin and a purpose, stored server-side and
  * usable once. The text the key signs names all of them, so a signature made for one site or purpose
- * is worthless for another (DESIGN.md, main path step 1).
+ * is worthless for another.
  */
 import { randomBytes } from 'node:crypto';
 import { YizhengError, type Locale } from '../errors/index';

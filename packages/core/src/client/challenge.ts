@@ -1,5 +1,5 @@
 /**
- * The page's side of CA login and binding (DESIGN.md, main path): fetch the challenge text from the
+ * The page's side of CA login and binding: fetch the challenge text from the
  * platform, have the key sign it, post the token back. The page only moves text and base64.
  */
 import { cancelled } from './abort';

@@ -1,5 +1,5 @@
 /**
- * PIN status and the wording users already know from their CA clients (DOMAIN.md §8, seed 001):
+ * PIN status and the wording users already know from their CA clients:
  * a wrong PIN shows 校验失败，还有N次机会; no tries left means 密码已被锁死.
  */
 import { YizhengError, type Locale } from './errors';

@@ -1,5 +1,5 @@
 /**
- * A token driver for mobile certificates with no hardware (e.g. 汇信CA移动版, seed 004): the page
+ * A token driver for mobile certificates with no hardware (e.g. 汇信CA移动版): the page
  * shows a QR code, the user scans it with the CA's app, which pairs and then confirms each signature
  * on the phone (the PIN or fingerprint stays in the app).
  *

@@ -36,7 +36,7 @@ export interface TokenCertificate {
   readonly keyId?: string;
 }
 
-/** What is known about a PIN's remaining tries (DOMAIN.md §6). */
+/** What is known about a PIN's remaining tries. */
 export interface PinStatus {
   /** Tries left when known exactly, else `null`. */
   readonly remaining: number | null;
@@ -46,7 +46,7 @@ export interface PinStatus {
   readonly finalTry: boolean;
   /** The PIN is locked. */
   readonly locked: boolean;
-  /** A default or expired PIN that must be changed first (seed 002). */
+  /** A default or expired PIN that must be changed first. */
   readonly mustChange: boolean;
 }
 
@@ -90,7 +90,7 @@ export interface TokenDriver {
   sign(certId: string, text: string, options?: TokenCallOptions): Promise<TokenSignature>;
   /** The PIN's remaining tries, when the key can tell without a login attempt. */
   getPinStatus?(certId: string, options?: TokenCallOptions): Promise<PinStatus>;
-  /** Changes the PIN (seed 002: a new key's default PIN must be changed at once). */
+  /** Changes the PIN (a new key's default PIN must be changed at once). */
   changePin?(certId: string, oldPin: string, newPin: string, options?: TokenCallOptions): Promise<void>;
   /** Logs out of the key. */
   logout?(certId: string): Promise<void>;

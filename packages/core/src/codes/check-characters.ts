@@ -1,6 +1,5 @@
 /**
- * The check-character arithmetic of the three code families, written from the standards' rules
- * (DOMAIN.md §4). Inputs are assumed to be normalised and of the right alphabet; callers check that.
+ * The check-character arithmetic of the three code families, written from the standards' rules Inputs are assumed to be normalised and of the right alphabet; callers check that.
  */
 
 /** The 31 characters a USCC may use (GB 32100-2015: no I, O, Z, S, V); a character's value is its index. */
@@ -46,7 +45,7 @@ export function computeOrgCodeCheckCharacter(body8: string): string | undefined 
 
 /**
  * The 工商注册号 check digit for the first 14 digits, by ISO 7064 MOD 11,10 (hybrid system, as
- * GS 15-2006 is reported to use). ASSUMPTION: DOMAIN.md §4 marks this rule open; it matches the
+ * GS 15-2006 is reported to use). ASSUMPTION: this rule is not confirmed; it matches the
  * example `110108000000016` quoted from the standard by third-party code, but we have not read the
  * standard itself. `undefined` when a character is not a digit.
  */

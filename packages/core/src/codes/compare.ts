@@ -1,6 +1,5 @@
 /**
- * Decides whether two enterprise codes identify the same entity, offline (DOMAIN.md §4, seed 000
- * FAQ 6: an account registered with an organisation code and a certificate carrying the USCC of the
+ * Decides whether two enterprise codes identify the same entity, offline (an account registered with an organisation code and a certificate carrying the USCC of the
  * same entity are the same subject).
  */
 import { hyphenateOrgCode, quoteInput } from './format';

@@ -1,6 +1,6 @@
 /**
- * What a support desk tells a supplier whose certificate and account codes disagree (企业代码不一致,
- * seed 000 FAQ 6), and the assertion a binding flow calls.
+ * What a support desk tells a supplier whose certificate and account codes disagree (企业代码不一致),
+ * and the assertion a binding flow calls.
  */
 import { YizhengError } from '../errors/index';
 import { compareEnterpriseCodes, showCode } from './compare';

@@ -1,5 +1,5 @@
 /**
- * Enterprise codes (DOMAIN.md §4): normalise, classify, validate, compare and explain the unified
+ * Enterprise codes (GB 32100-2015, GB 11714-1997): normalise, classify, validate, compare and explain the unified
  * social credit code (USCC), the organisation code and the business registration number.
  */
 export { normalizeEnterpriseCode } from './normalize';

@@ -41,7 +41,7 @@ export interface CodeProblem {
 /**
  * Stable identifiers of caveats that do not make a code invalid:
  * - `registration-check-unconfirmed`: the 工商注册号 check digit was tested with ISO 7064 MOD 11,10,
- *   a rule we have not confirmed against the official standard text (DOMAIN.md §4 marks it open).
+ *   a rule we have not confirmed against the official standard text.
  */
 export type CodeNoteCode = 'registration-check-unconfirmed';
 

@@ -1,5 +1,5 @@
 /**
- * Classification and validation of enterprise codes (DOMAIN.md §4). Never throws on any string:
+ * Classification and validation of enterprise codes (GB 32100-2015, GB 11714-1997). Never throws on any string:
  * suppliers type anything into a form, and the answer must always be a verdict with reasons.
  */
 import { YizhengError } from '../errors/index';

@@ -1,6 +1,6 @@
 /**
  * Where a certificate stands in its validity period, and which reminder tier it has reached
- * (seed 001: the platform reminds the user as expiry approaches; BJCA's client warns at 60 days).
+ * (platforms remind the user as expiry approaches; BJCA's client warns at 60 days).
  * All arithmetic is on UTC milliseconds, so time zones, daylight saving and leap days play no part.
  */
 import { YizhengError } from '../errors/index';

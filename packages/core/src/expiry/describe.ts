@@ -1,5 +1,5 @@
 /**
- * The expiry messages suppliers already know from the platforms (DOMAIN.md §8): 证书即将到期（剩余N天）,
+ * The expiry messages suppliers already know from the platforms: 证书即将到期（剩余N天）,
  * 证书已过期, 证书未生效, each with what to do.
  */
 import type { ExpiryAssessment } from './assess';

@@ -9,7 +9,7 @@ import { YizhengError } from '../errors/index';
 import type { Recognition } from './contract';
 
 /**
- * How a recognition fact is known (the same marks as DOMAIN.md): `verified` against a real artefact,
+ * How a recognition fact is known: `verified` against a real artefact,
  * `field` seen in third-party integration code, `assumed` not confirmed, `configured` given by the
  * platform or the vendor at run time.
  */

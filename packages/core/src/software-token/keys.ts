@@ -159,7 +159,7 @@ function randomScalar(): bigint {
   }
 }
 
-/** Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA) with the default id `1234567812345678` (DOMAIN.md §5). */
+/** Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA) with the default id `1234567812345678` (GM/T 0009). */
 function sm2Z(point: Uint8Array): Uint8Array {
   const id = new TextEncoder().encode('1234567812345678');
   const h = new Sm3().update(Uint8Array.of((id.length * 8) >> 8, (id.length * 8) & 0xff)).update(id);

@@ -1,7 +1,7 @@
 /**
  * A token driver over keys held in the page: for tests, demos and developers without a USB key. It
  * behaves like a key: one PIN for its certificates (default `123456`; `1234` that must be changed
- * first with `mustChange`, as new keys ship, seed 002), a wrong-PIN counter that locks after
+ * first with `mustChange`, as new keys ship), a wrong-PIN counter that locks after
  * `maxTries` (default 6), login before signing, insert / remove with events, and an optional
  * confirmation step (the user's cancel). Signatures are real: WebCrypto for RSA (PKCS#1 v1.5 SHA-256)
  * and ECDSA (P-256 / P-384), a JavaScript SM2 signer for SM2 keys, so they verify on the server.

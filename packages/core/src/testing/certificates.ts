@@ -282,7 +282,7 @@ export function createTestCa(options: TestCaOptions = {}): TestCertificate {
   return issueCertificate({ ...options, subject: options.subject ?? 'CN=Yizheng Test Root CA, O=Yizheng, C=CN', ca: true });
 }
 
-/** The signing and encryption certificates Chinese SM2 keys hold (DOMAIN.md §5). */
+/** The signing and encryption certificates Chinese SM2 keys hold (GM/T 0015). */
 export interface TestCertificatePair {
   /** digitalSignature + nonRepudiation: log in and bind with this one. */
   readonly signing: TestCertificate;
