@@ -1,5 +1,5 @@
 /**
- * X.509 certificate parsing: PEM, DER and bare base64 in; an immutable {@link Certificate} out.
+ * @yizheng/core/cert: X.509 certificate parsing: PEM, DER and bare base64 in; an immutable {@link Certificate} out.
  *
  * @module
  */

@@ -1,6 +1,9 @@
 /**
- * Enterprise codes (GB 32100-2015, GB 11714-1997): normalise, classify, validate, compare and explain the unified
- * social credit code (USCC), the organisation code and the business registration number.
+ * @yizheng/core/codes: enterprise codes (GB 32100-2015, GB 11714-1997). Normalise, classify,
+ * validate, compare and explain the unified social credit code (USCC), the organisation code and the
+ * business registration number.
+ *
+ * @module
  */
 export { normalizeEnterpriseCode } from './normalize';
 export { classifyEnterpriseCode, parseEnterpriseCode, validateEnterpriseCode } from './validate';

@@ -1,5 +1,5 @@
 /**
- * Signature verification for what Chinese CA clients produce: RSA (PKCS#1 v1.5, PSS), ECDSA and
+ * @yizheng/core/crypto: signature verification for what Chinese CA clients produce: RSA (PKCS#1 v1.5, PSS), ECDSA and
  * SM2-with-SM3, as DER, raw r‖s, SKF blobs or PKCS#7 / CMS SignedData; certificate signatures for
  * chain validation; SM3 and the SM2 Z value.
  *

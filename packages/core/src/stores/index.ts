@@ -1,7 +1,9 @@
 /**
- * Stores: where challenges, bindings and audit events live. Three adapters behind one contract —
- * memory (tests, demos), SQLite through `node:sqlite`, PostgreSQL through `pg` — each with a unit of
+ * @yizheng/core/stores: where challenges, bindings and audit events live. Three adapters behind
+ * one contract — memory (tests, demos), SQLite through `node:sqlite`, PostgreSQL through `pg` — each with a unit of
  * work so a binding change and its audit event commit or roll back together.
+ *
+ * @module
  */
 export type {
   AuditEvent,

@@ -1,5 +1,5 @@
 /**
- * Trust: trust anchors, certification path building and validation (RFC 5280 §6 with the
+ * @yizheng/core/trust: trust anchors, certification path building and validation (RFC 5280 §6 with the
  * Chinese CA profile in mind: SM2, RSA and ECDSA chains), and revocation by OCSP and CRL with a
  * policy per provider.
  *
