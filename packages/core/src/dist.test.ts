@@ -27,7 +27,7 @@ describe.skipIf(!built)('built @yizheng/core', () => {
     const esm = (await import(join(CORE, root.import.default))) as Record<string, unknown>;
     const cjs = createRequire(import.meta.url)(join(CORE, root.require.default)) as Record<string, unknown>;
     expect(Object.keys(cjs).sort()).toEqual(Object.keys(esm).sort());
-    for (const name of ['parseCertificate', 'validateEnterpriseCode', 'compareEnterpriseCodes', 'assessExpiry', 'YizhengError', 'verifySignature', 'validateCertificatePath', 'issueChallenge', 'verifyLogin', 'bindCertificate', 'createSqliteStores']) {
+    for (const name of ['createYizheng', 'parseCertificate', 'validateEnterpriseCode', 'compareEnterpriseCodes', 'assessExpiry', 'YizhengError', 'issueChallenge', 'verifyLogin', 'bindCertificate', 'createCertificateTrust']) {
       expect(typeof esm[name], name).toBe('function');
     }
   });
@@ -37,6 +37,14 @@ describe.skipIf(!built)('built @yizheng/core', () => {
       exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }>;
     };
     const expected: Record<string, string> = {
+      './cert': 'parseCertificates',
+      './codes': 'normalizeEnterpriseCode',
+      './crypto': 'verifySignature',
+      './trust': 'validateCertificatePath',
+      './stores': 'createSqliteStores',
+      './providers': 'createProfileProvider',
+      './errors': 'isYizhengError',
+      './http': 'errorResponse',
       './testing': 'createTestCa',
       './client': 'requestChallenge',
       './client/sof-presets': 'gdcaProtocol',
