@@ -6,7 +6,9 @@ export function libraryBuild(entry: Record<string, string>): Options {
     entry,
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // No source maps: the published packages leave them out, and a sourceMappingURL to a missing
+    // file makes bundlers warn.
+    sourcemap: false,
     clean: true,
     target: 'node22',
     platform: 'node',
@@ -21,7 +23,9 @@ export function cliBuild(entry: Record<string, string>, define: Record<string, s
   return {
     entry,
     format: ['esm'],
-    sourcemap: true,
+    // No source maps: the published packages leave them out, and a sourceMappingURL to a missing
+    // file makes bundlers warn.
+    sourcemap: false,
     target: 'node22',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },

@@ -17,8 +17,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'examples/*/**/*.test.ts', 'scripts/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    include: ['packages/*/src/**/*.test.ts', 'examples/*/**/*.test.ts', 'scripts/**/*.test.ts', 'docs/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'docs/.vitepress/**'],
     testTimeout: 30_000,
     // Under CI a JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: process.env['CI'] === 'true' ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],

@@ -2,13 +2,16 @@
 // on a sample SM2 certificate chain (a leaf for an enterprise, with its USCC in the GM/T 0015
 // extension and the subject OU, and the CA that issued it), then check the enterprise code.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const cli = join(dirname(require.resolve('@yizheng/core/package.json')), 'dist', 'cli.js');
+// The executable package.json declares, as `pnpm exec yizheng` and `npx yizheng` run it.
+const manifest = require.resolve('@yizheng/core/package.json');
+const cli = join(dirname(manifest), JSON.parse(readFileSync(manifest, 'utf8')).bin.yizheng);
 const chain = join(here, 'sample-chain.pem');
 
 function yizheng(...args) {

@@ -5,23 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { authorize, bindCertificate, createCertificateTrust, createProviderRegistry, isYizhengError, issueChallenge, listBindings, unbindCertificate, verifyLogin } from '@yizheng/core';
+import { authorize, httpStatusOf, bindCertificate, createCertificateTrust, createProviderRegistry, isYizhengError, issueChallenge, listBindings, unbindCertificate, verifyLogin } from '@yizheng/core';
 import { createTrustStore } from '@yizheng/core/trust';
 import { ACCOUNTS, ORGANIZATIONS } from './demo-data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const coreDist = join(dirname(createRequire(import.meta.url).resolve('@yizheng/core/package.json')), 'dist');
 const MAX_BODY = 200 * 1024;
-
-const STATUS = {
-  TOKEN_MALFORMED: 400, CERT_MALFORMED: 400, INVALID_ARGUMENT: 400, SIGNATURE_MALFORMED: 400,
-  CHALLENGE_NOT_FOUND: 401, CHALLENGE_EXPIRED: 401, SIGNATURE_INVALID: 401, CERT_UNTRUSTED: 401,
-  CERT_EXPIRED: 401, CERT_NOT_YET_VALID: 401, CERT_REVOKED: 401, NOT_BOUND: 401, PROVIDER_UNKNOWN: 401,
-  CERT_WRONG_PURPOSE: 401, IDENTITY_NOT_FOUND: 401,
-  BIND_FORBIDDEN: 403, PERMISSION_DENIED: 403,
-  ALREADY_BOUND: 409, ENTERPRISE_CODE_MISMATCH: 409, ENTERPRISE_CODE_UNDECIDED: 409, ENTERPRISE_CODE_CONFLICT: 409,
-  CERT_SUPERSEDED: 401, REVOCATION_UNAVAILABLE: 503, BINDING_NOT_FOUND: 404,
-};
 
 /**
  * Builds the request handler. `stores` are Yizheng stores (SQLite by default), `demo` the demo CA
@@ -194,7 +184,7 @@ export function createPortal({ stores, demo, origin }) {
       res.end(JSON.stringify(out));
     } catch (err) {
       // Yizheng errors carry a stable code, both languages and a remedy: send them as they are.
-      const status = isYizhengError(err) ? (STATUS[err.code] ?? 400) : (err.status ?? 500);
+      const status = isYizhengError(err) ? httpStatusOf(err) : (err.status ?? 500);
       const error = isYizhengError(err) ? err.toJSON() : { message: status === 500 ? 'internal error' : err.message };
       if (status === 500) console.error(err);
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });

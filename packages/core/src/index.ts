@@ -34,7 +34,7 @@ export {
 export type { CertificateTrust, ContextCaches, LoginWarning, ScopeConfig, TrustOutcome, YizhengContext } from './context/context';
 
 // Errors.
-export { YizhengError, isYizhengError, type ErrorDetails, type ErrorJson, type Locale, type YizhengErrorCode } from './errors/index';
+export { YizhengError, httpStatusOf, isYizhengError, type ErrorDetails, type ErrorJson, type Locale, type YizhengErrorCode } from './errors/index';
 
 // What configuring an instance needs most.
 export { createCertificateTrust, type CertificateTrustOptions } from './trust/certificate-trust';

@@ -59,6 +59,9 @@ interface Layout {
   readonly sigEnd: number;
 }
 
+/** Marks every copy's Certificate (see {@link Certificate}'s `Symbol.hasInstance`). */
+const CERTIFICATE_BRAND = Symbol.for('yizheng.certificate');
+
 const EMPTY: readonly string[] = Object.freeze([]);
 const EMPTY_NAMES: readonly GeneralName[] = Object.freeze([]);
 const NO_EXTENSIONS: DecodedExtensions = Object.freeze({ extensions: Object.freeze([]) });
@@ -88,6 +91,20 @@ function reread<T>(der: Uint8Array, at: number, read: (r: DerReader) => T): T {
  * object: treat them as read-only (writing into them cannot change `der`, `tbs` or `sha256`).
  */
 export class Certificate {
+  /**
+   * True for a Certificate from any copy of this package: the ESM and the CJS build in one process,
+   * or another bundled copy, each have their own class, so the usual prototype check would refuse a
+   * certificate parsed by the other. A subclass (if any) checks as usual.
+   */
+  static [Symbol.hasInstance](value: unknown): value is Certificate {
+    if (this !== Certificate) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { readonly [CERTIFICATE_BRAND]?: unknown })[CERTIFICATE_BRAND] === true;
+  }
+
+  static {
+    Object.defineProperty(this.prototype, CERTIFICATE_BRAND, { value: true });
+  }
+
   /** SHA-256 fingerprint of the DER, lowercase hex (Node's `fingerprint256` without colons, lowercased). */
   readonly sha256: string;
   /** X.509 version: 1, 2 or 3. */

@@ -123,6 +123,9 @@ function attributeToString(a: NameAttribute): string {
   return `${key}=${isStringTag(a.valueTag) ? escapeDnValue(a.value) : a.value}`;
 }
 
+/** Marks every copy's DistinguishedName (see its `Symbol.hasInstance`). */
+const NAME_BRAND = Symbol.for('yizheng.distinguished-name');
+
 /**
  * An X.501 distinguished name (a certificate's subject or issuer). Immutable.
  *
@@ -131,6 +134,16 @@ function attributeToString(a: NameAttribute): string {
  * escaping; `format({ order: 'issuance' })` gives the encoding order.
  */
 export class DistinguishedName {
+  /** True for a DistinguishedName from any copy of this package (ESM and CJS builds, bundles); a subclass checks as usual. */
+  static [Symbol.hasInstance](value: unknown): value is DistinguishedName {
+    if (this !== DistinguishedName) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { readonly [NAME_BRAND]?: unknown })[NAME_BRAND] === true;
+  }
+
+  static {
+    Object.defineProperty(this.prototype, NAME_BRAND, { value: true });
+  }
+
   /** The RDNs in encoding (issuance) order, most general first. */
   readonly rdns: readonly RelativeDistinguishedName[];
   readonly #der: Uint8Array;
@@ -199,10 +212,10 @@ export class DistinguishedName {
     return this.get('2.5.4.6');
   }
 
-  /** True when both names have the same DER encoding. */
+  /** True when both names have the same DER encoding (`other` may come from another copy of the package). */
   equals(other: DistinguishedName): boolean {
     const a = this.#der;
-    const b = other.#der;
+    const b = #der in other ? other.#der : (other as { readonly der: Uint8Array }).der;
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;

@@ -6,6 +6,12 @@ export interface CliIo {
   readonly readStdin: (limit: number) => Promise<Uint8Array>;
   /** Reads a file, refusing more than `limit` bytes. */
   readonly readFile: (path: string, limit: number) => Promise<Uint8Array>;
+  /**
+   * Imports an optional package (a CA provider) by name: its module namespace, or `undefined` when
+   * it is not installed where the CLI or the current folder can see it. Throws when it is installed
+   * but fails to load. Without it no provider package is used.
+   */
+  readonly importOptional?: (name: string) => Promise<unknown>;
 }
 
 /** Exit codes: 0 success, 1 invalid input, 2 usage. */
@@ -13,7 +19,4 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-/** A wrong command line: printed with the usage text, exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './errors';

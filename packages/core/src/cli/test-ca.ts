@@ -12,7 +12,7 @@ import {
   type TestCertificate, type TestKeyAlgorithm,
 } from '../testing/index';
 
-/** The vendor layouts the command knows (DOMAIN.md §3). */
+/** The vendor layouts the command knows. */
 export const TEST_CA_PROFILES = ['generic', 'bjca', 'cfca'] as const;
 /** One of {@link TEST_CA_PROFILES}. */
 export type TestCaProfile = (typeof TEST_CA_PROFILES)[number];

@@ -2,6 +2,8 @@
 import { parseCertificate, parseCertificates, type Certificate } from '../cert/index';
 import { assertSignature, type SignatureFormat } from '../crypto/index';
 import { isYizhengError, type Locale, type YizhengError } from '../errors/index';
+import { asYizhengError, cliErrorJson, cliMessage, cliRemedy } from './errors';
+import { formatBeijingTime } from './time';
 import { createRevocationChecker, createTrustStore, validateCertificatePath } from '../trust/index';
 
 const BASE64_TEXT = /^[A-Za-z0-9+/=\s]+$/;
@@ -19,11 +21,12 @@ export interface CheckOutcome {
   readonly text: string;
 }
 
-function failure(err: YizhengError, locale: Locale): CheckOutcome {
+function failure(thrown: YizhengError, locale: Locale): CheckOutcome {
+  const err = asYizhengError(thrown);
   return {
     ok: false,
-    json: { valid: false, error: err.toJSON() },
-    text: `${locale === 'en' ? 'INVALID' : '无效'}: [${err.code}] ${err.localizedMessage(locale)}\n${err.localizedRemedy(locale)}`,
+    json: { valid: false, error: cliErrorJson(err) },
+    text: `${locale === 'en' ? 'INVALID: ' : '无效：'}[${err.code}] ${cliMessage(err, locale)}\n${cliRemedy(err, locale)}`,
   };
 }
 
@@ -77,12 +80,13 @@ export async function checkChain(
         }),
       }),
     });
-    const warnings = result.warnings.map((w) => ({ code: w.code, message: w.localizedMessage(locale) }));
+    const warnings = result.warnings.map((w) => ({ code: w.code, message: cliMessage(asYizhengError(w), locale) }));
     const lines = result.path.map((c, i) => `  ${i}. ${c.subject.toString()} (${c.serialNumber})`);
+    const at = formatBeijingTime(result.at, locale);
     return {
       ok: true,
       json: { valid: true, at: result.at.toISOString(), path: result.path.map(describe), revocationChecked: options.crls.length > 0, warnings },
-      text: [locale === 'en' ? 'VALID chain:' : '证书链有效：', ...lines, ...warnings.map((w) => `  ! [${w.code}] ${w.message}`)].join('\n'),
+      text: [locale === 'en' ? `VALID chain at ${at}:` : `证书链有效，检查时间 ${at}：`, ...lines, ...warnings.map((w) => `  ! [${w.code}] ${w.message}`)].join('\n'),
     };
   } catch (err) {
     if (isYizhengError(err)) return failure(err, locale);

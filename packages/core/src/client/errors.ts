@@ -4,17 +4,19 @@
  * platform's server answered with (its message and remedy come with it, in both languages).
  */
 import { CLIENT_ERROR_CATALOGUE, type ClientErrorCode } from '../errors/catalogue-client';
+import type { ClientErrorDetailsMap } from '../errors/details-client';
 import { createErrorClass, hasYizhengErrorShape, type ErrorDetails, type ErrorJson, type Locale } from '../errors/error-class';
 
 export type { ClientErrorCode } from '../errors/catalogue-client';
-export type { ErrorDetails, ErrorJson, Locale } from '../errors/error-class';
+export type { ClientErrorDetailsMap, PinStatusDetails, VendorErrorDetails } from '../errors/details-client';
+export type { ErrorDetails, ErrorJson, Locale, YizhengErrorOptions } from '../errors/error-class';
 
 /**
  * The error every token driver and page helper throws: a stable `code` (one of the client codes),
  * a message in the chosen locale (zh-CN by default), `localizedMessage` / `localizedRemedy` for
  * either language, and `details` (for `PIN_INCORRECT`: the {@link PinStatus} fields).
  */
-export class YizhengError extends createErrorClass<ClientErrorCode>(CLIENT_ERROR_CATALOGUE) {}
+export class YizhengError<C extends ClientErrorCode = ClientErrorCode> extends createErrorClass<ClientErrorDetailsMap>(CLIENT_ERROR_CATALOGUE)<C> {}
 
 /**
  * An error the platform's server answered with: its `YizhengError` JSON (code, both messages,
@@ -75,7 +77,7 @@ export function isYizhengError(value: unknown, code?: string): value is YizhengE
 }
 
 /** @internal A client error with the given code and details. */
-export function clientError(code: ClientErrorCode, details: ErrorDetails = {}, cause?: unknown): YizhengError {
+export function clientError<C extends ClientErrorCode>(code: C, details: ClientErrorDetailsMap[C] = {} as ClientErrorDetailsMap[C], cause?: unknown): YizhengError<C> {
   return new YizhengError(code, details, cause === undefined ? {} : { cause });
 }
 

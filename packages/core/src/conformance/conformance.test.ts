@@ -72,7 +72,7 @@ runProviderConformance(kit, {
   foreign: [{ name: 'other CA certificate', certificate: otherCert.certificate }],
   others: [other],
   signatures: [{ name: 'an SM2 signature', certificate: pair.signing.certificate, data: text, signature: pair.signing.key.sign(new TextEncoder().encode(text)), format: 'der' }],
-  driverErrors: () => [new YizhengError('PIN_INCORRECT', { remaining: 2, source: 'exact', finalTry: false, locked: false }), new YizhengError('CLIENT_NOT_RUNNING', { client: 'Kit' })],
+  driverErrors: () => [new YizhengError('PIN_INCORRECT', { retriesZh: '还有2次机会。', retriesEn: '2 tries left.', remaining: 2, source: 'exact', finalTry: false, locked: false }), new YizhengError('CLIENT_NOT_RUNNING', { client: 'Kit' })],
   mutations: 100,
 });
 
@@ -124,7 +124,7 @@ describe('the conformance checks catch broken providers', () => {
     expect(signatureSampleProblems(kit, { name: 's', certificate: pair.signing.certificate, data: text, signature: '', format: 'cms' })).toEqual([
       's is in cms, which the provider does not declare (der)',
     ]);
-    expect(driverErrorProblems([new Error('raw'), new YizhengError('CERT_EXPIRED'), new YizhengError('PIN_INCORRECT', {})])).toEqual([
+    expect(driverErrorProblems([new Error('raw'), new YizhengError('CERT_EXPIRED', {} as never), new YizhengError('PIN_INCORRECT', {} as never)])).toEqual([
       'error 0 is not a YizhengError: Error: raw',
       expect.stringMatching(/^error 1 has code CERT_EXPIRED, not a client code/),
       'error 2 (PIN_INCORRECT) has no valid details.remaining (a count or null)',

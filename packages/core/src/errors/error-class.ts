@@ -58,23 +58,46 @@ function fill(template: string, details: ErrorDetails): string {
   });
 }
 
-/** @internal Builds the error class for a catalogue (see the module comment). */
-export function createErrorClass<Code extends string>(catalogue: Readonly<Record<Code, ErrorEntry>>) {
-  return class YizhengErrorBase extends Error {
+/** Options of a Yizheng error's constructor. */
+export interface YizhengErrorOptions {
+  /** The locale of `message` (zh-CN by default). */
+  readonly locale?: Locale;
+  /** The error that led to this one. */
+  readonly cause?: unknown;
+}
+
+/**
+ * A Yizheng error's constructor arguments after the code: the details (required when the code's
+ * details have required fields), then the options.
+ */
+export type ErrorArgs<Details> = Record<never, never> extends Details
+  ? [details?: Details, options?: YizhengErrorOptions]
+  : [details: Details, options?: YizhengErrorOptions];
+
+/**
+ * @internal Builds the error class for a catalogue (see the module comment); `Map` gives each
+ * code's details. The class is generic in its code: `details` is `Map[C]` (with any other key
+ * readable as `unknown`, so code that has not narrowed the code can still look a field up).
+ */
+export function createErrorClass<Map extends { readonly [K in keyof Map]: ErrorDetails }>(catalogue: Readonly<Record<keyof Map & string, ErrorEntry>>) {
+  type Code = keyof Map & string;
+  return class YizhengErrorBase<C extends Code = Code> extends Error {
     override readonly name = 'YizhengError';
     /** The stable, documented code. */
-    readonly code: Code;
-    /** Facts about the error, frozen. */
-    readonly details: ErrorDetails;
+    readonly code: C;
+    /** Facts about the error, frozen: the fields of the code's details type. */
+    readonly details: Map[C] & ErrorDetails;
     /** The locale of `message`. */
     readonly locale: Locale;
 
-    constructor(code: Code, details: ErrorDetails = {}, options: { locale?: Locale; cause?: unknown } = {}) {
+    /** `details` must fit the code's details type; they fill the message's placeholders. */
+    constructor(code: C, ...args: ErrorArgs<Map[C]>);
+    constructor(code: C, details: ErrorDetails = {}, options: YizhengErrorOptions = {}) {
       const locale = options.locale ?? 'zh-CN';
       const entry = textOf(catalogue[code], details);
       super(fill(locale === 'en' ? entry.en : entry.zh, details), { cause: options.cause });
       this.code = code;
-      this.details = Object.freeze({ ...details });
+      this.details = Object.freeze({ ...details }) as Map[C] & ErrorDetails;
       this.locale = locale;
     }
 
@@ -96,7 +119,7 @@ export function createErrorClass<Code extends string>(catalogue: Readonly<Record
     }
 
     /** A plain object safe to send to a page or a log: code, both messages, remedy, details. */
-    toJSON(): ErrorJson<Code> {
+    toJSON(): ErrorJson<C> {
       return {
         code: this.code,
         message: { 'zh-CN': this.localizedMessage('zh-CN'), en: this.localizedMessage('en') },

@@ -13,7 +13,7 @@ describe('YizhengError', () => {
   });
 
   it('keeps an unknown placeholder visible rather than printing "undefined"', () => {
-    expect(new YizhengError('CERT_MALFORMED').message).toContain('{reason}');
+    expect(new YizhengError('CERT_MALFORMED', {} as never).message).toContain('{reason}');
   });
 
   it('freezes details and serialises to both languages', () => {

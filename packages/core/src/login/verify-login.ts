@@ -7,7 +7,7 @@ import type { Certificate } from '../cert/index';
 import { YizhengError } from '../errors/index';
 import type { ExpiryAssessment } from '../expiry/index';
 import type { ProviderIdentity } from '../providers/index';
-import type { Binding, CertificateFacts } from '../stores/index';
+import type { Binding } from '../stores/index';
 import type { LoginWarning, YizhengContext } from '../context/context';
 import { certificateFacts, companyIsBound, findBinding } from '../context/lookup';
 import { verifyToken, type TokenRequest, type VerifiedToken } from '../token/verify-token';

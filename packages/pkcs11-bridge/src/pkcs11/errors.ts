@@ -89,7 +89,7 @@ export function mapPkcs11Error(err: unknown, context: Pkcs11ErrorContext): unkno
     case C.CKR_PIN_INCORRECT:
     case C.CKR_PIN_INVALID:
       if (context.pinState) return wrongPinError(context.pinState, err);
-      return new YizhengError('PIN_INCORRECT', pinRetryTexts({ remaining: null, locked: false, finalTry: false }), cause);
+      return new YizhengError('PIN_INCORRECT', { remaining: null, source: 'unknown', finalTry: false, locked: false, mustChange: false, ...pinRetryTexts({ remaining: null, locked: false, finalTry: false }) }, cause);
     case C.CKR_PIN_LOCKED:
       return new YizhengError('PIN_LOCKED', {}, cause);
     case C.CKR_PIN_LEN_RANGE:

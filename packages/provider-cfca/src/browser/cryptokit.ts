@@ -182,7 +182,7 @@ interface Reply {
 type Send = (request: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal) => Promise<Reply>;
 
 const protocol = (reason: string, details: object = {}): YizhengError => new YizhengError('CLIENT_PROTOCOL_ERROR', { ...details, reason });
-const notRunning = (reason?: string, text?: string): YizhengError =>
+const notRunning = (reason?: 'extension-missing' | 'host-missing' | 'browser-unsupported', text?: string): YizhengError =>
   new YizhengError('CLIENT_NOT_RUNNING', { client: CFCA_CLIENT_NAME, ...(reason && { reason }), ...(text && { text: text.slice(0, 200) }) });
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
