@@ -1,4 +1,4 @@
-/** `yizheng inspect <file|->`: a certificate's facts, in the words platform users know (seed 000 FAQ 9). */
+/** `yizheng inspect <file|->`: a certificate's facts, in the words platform users know. */
 import { parseCertificates, type Certificate } from '../cert/index';
 import { describeCodeKind } from '../codes/index';
 import { YizhengError, type Locale } from '../errors/index';
