@@ -32,5 +32,15 @@ if [ ! -x "$bin" ]; then
   fi
   [ -x "$bin" ] || die "$bin still missing after installing chromium"
 fi
+# A CJK font, so screenshots show Chinese instead of empty boxes.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian's fonts-wqy-zenhei (a Chinese font)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends fonts-wqy-zenhei >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y --no-install-recommends fonts-wqy-zenhei >/dev/null; }
+  else
+    log "warning: no Chinese font installed (Debian package fonts-wqy-zenhei); screenshots will show boxes"
+  fi
+fi
 log "$("$bin" --version 2>/dev/null || echo "$bin")"
 echo "YZ_CHROMIUM=$bin"

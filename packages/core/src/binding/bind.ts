@@ -95,7 +95,7 @@ function alreadyBound(binding: Binding): YizhengError {
  * it in the audit log in the same transaction.
  *
  * @throws {YizhengError} `BIND_FORBIDDEN` (an employee binding for someone else, or an admin of
- *   another organisation), any code of {@link verifyToken}'s checks, `ENTERPRISE_CODE_MISMATCH` (with
+ *   another organisation), any code of the shared token checks (as {@link verifyLogin}), `ENTERPRISE_CODE_MISMATCH` (with
  *   both codes, their kinds and the CA's hotline), `ENTERPRISE_CODE_UNDECIDED`, `CODE_INVALID`,
  *   `ALREADY_BOUND` (naming the masked account that holds it); `INVALID_ARGUMENT`, before the
  *   challenge is consumed, for a request text no store can hold (`keyId`, permissions, account and

@@ -1,7 +1,7 @@
 /**
  * CA login (CA登录): how the platform decides, top to bottom. The shared checks (challenge, token,
  * certificate, provider, purpose, validity, trust, revocation, signature, identity) run in
- * {@link verifyToken}; this file adds the binding lookup and keeps the stored certificate facts fresh.
+ * `verifyToken`; this file adds the binding lookup and keeps the stored certificate facts fresh.
  */
 import type { Certificate } from '../cert/index';
 import { YizhengError } from '../errors/index';

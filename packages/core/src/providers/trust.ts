@@ -6,7 +6,7 @@ import type { CaProvider } from './contract';
 
 /**
  * The trust anchors the providers declare (`provider.trust.anchors`), each labelled with its
- * provider id, for {@link createTrustStore}. A labelled anchor vouches only for its own provider's
+ * provider id, for `createTrustStore` (`@yizheng/core/trust`). A labelled anchor vouches only for its own provider's
  * certificates. Core never adds them by itself: trusting a vendor's roots is the platform's decision.
  *
  * @example
