@@ -6,7 +6,7 @@ export default defineConfig({
     // Tests run against sources; the built dist is checked by core's dist test.
     alias: [
       { find: /^@yizheng\/core$/, replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
-      ...['cert', 'codes', 'crypto', 'trust', 'stores', 'providers', 'errors', 'http'].map((sub) => ({
+      ...['cert', 'codes', 'crypto', 'envelope', 'trust', 'stores', 'providers', 'errors', 'http'].map((sub) => ({
         find: new RegExp(`^@yizheng/core/${sub}$`),
         replacement: fileURLToPath(new URL(`./packages/core/src/${sub}/index.ts`, import.meta.url)),
       })),

@@ -14,6 +14,7 @@ export default defineConfig([
       cert: 'src/cert/index.ts',
       codes: 'src/codes/index.ts',
       crypto: 'src/crypto/index.ts',
+      envelope: 'src/envelope/index.ts',
       trust: 'src/trust/index.ts',
       stores: 'src/stores/index.ts',
       providers: 'src/providers/index.ts',
@@ -27,7 +28,7 @@ export default defineConfig([
   {
     // The page entries: browser code (ES2022, no Node built-ins). Kept out of `libraryBuild`, which
     // targets Node; `clean` stays off here so the two builds do not delete each other's output.
-    entry: { client: 'src/client/index.ts', 'client-sof-presets': 'src/client/sof-presets.ts', 'software-token': 'src/software-token/index.ts' },
+    entry: { client: 'src/client/index.ts', 'client-sof-presets': 'src/client/sof-presets.ts', 'client-sof-decrypt': 'src/client/sof-decrypt.ts', 'software-token': 'src/software-token/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: false,

@@ -45,6 +45,8 @@ describe.skipIf(!built)('built @yizheng/core', () => {
       './providers': 'createProfileProvider',
       './errors': 'isYizhengError',
       './http': 'errorResponse',
+      './envelope': 'sealEnvelope',
+      './client/sof-decrypt': 'withSofDecrypt',
       './testing': 'createTestCa',
       './client': 'requestChallenge',
       './client/sof-presets': 'gdcaProtocol',

@@ -46,6 +46,8 @@ export type { CertificateInput } from './cert/input';
 
 // Expiry reminders and the enterprise-code check, which pages show.
 export { assessExpiry, describeExpiry, type ExpiryAssessment, type ExpiryMessage, type ExpiryOptions, type ExpiryState } from './expiry/index';
+// Bids sealed to an encryption certificate about to be extended (more on `@yizheng/core/stores`).
+export { assessRenewalRisk, describeRenewalReminder, type RenewalRisk, type RenewalRiskInput } from './renewal/index';
 export { assertSameEnterprise, compareEnterpriseCodes, explainCodeMismatch, validateEnterpriseCode } from './codes/index';
 export type { CodeComparison, CodeKind, CodeValidation } from './codes/index';
 

@@ -21,7 +21,7 @@ export {
   readPinStateFromFlags,
   type PinState,
 } from './pin-state';
-export type { Pkcs11Api, Pkcs11Attribute, Pkcs11Handle, Pkcs11Info, Pkcs11Mechanism, Pkcs11SlotInfo, Pkcs11TokenInfo } from './pkcs11/api';
+export type { Pkcs11Api, Pkcs11Attribute, Pkcs11Handle, Pkcs11Info, Pkcs11Mechanism, Pkcs11RsaOaepParams, Pkcs11SlotInfo, Pkcs11TokenInfo } from './pkcs11/api';
 export { pinRetryTexts } from './pkcs11/errors';
 export {
   Pkcs11Login,
@@ -31,6 +31,9 @@ export {
   openPkcs11Module,
   type OpenPkcs11ModuleOptions,
   type Pkcs11Certificate,
+  type Pkcs11DecryptAlgorithm,
+  type Pkcs11DecryptOptions,
+  type Pkcs11Decryption,
   type Pkcs11KeyType,
   type Pkcs11ModuleOptions,
   type Pkcs11SignOptions,

@@ -11,6 +11,10 @@
  * `login` takes `{ certId, pin }`; `pin` may be left out (or `null`, or `""`) for a key with a PIN pad,
  * and must be when the bridge takes PINs in its own window (`hello` says `pinEntry: 'helper'`), as
  * must `changePin`'s `oldPin` and `newPin`.
+ *
+ * `decrypt` takes `{ certId, ciphertext, algorithm? }` (base64 ciphertext; `algorithm` one of
+ * `rsa-oaep`, `rsa-oaep-sha1`, `rsa-pkcs1`, `sm2`) after the connection's `login` to that certificate,
+ * answers `{ plaintext }` (base64) and ends the login, as `sign` does.
  */
 
 /** Protocol version spoken by this package. */
@@ -28,6 +32,7 @@ export type BridgeMethod =
   | 'getPinStatus'
   | 'login'
   | 'sign'
+  | 'decrypt'
   | 'changePin'
   | 'logout';
 

@@ -12,6 +12,8 @@ export type {
   PinStatus,
   TokenCallOptions,
   TokenCertificate,
+  TokenDecryptAlgorithm,
+  TokenDecryptRequest,
   TokenDriver,
   TokenEvent,
   TokenSignature,

@@ -127,6 +127,7 @@ export function namedFieldsProtocol(options: NamedFieldsProtocolOptions = {}): S
     SOF_Login: ['ContainerName', 'PassWd'],
     SOF_ChangePassWd: ['ContainerName', 'OldPassWd', 'NewPassWd'],
     SOF_SignData: ['ContainerName', 'InData'],
+    SOF_PriKeyDecrypt: ['ContainerName', 'InData'],
     ...options.params,
   };
   let session: Promise<unknown> | undefined;

@@ -71,6 +71,14 @@ export const SOF_STANDARD_ERRORS: SofErrorTable = {
  * names, but for one kept for compatibility: the exchange (encryption) certificate is asked for as
  * `SOF_ExportExChangeUserCert`, BJCA's spelling; `createSofJsonCarrier` sends the standard's
  * `SOF_ExportExchangeUserCert` unless a protocol or `functionNames` says otherwise.
+ *
+ * `SOF_PriKeyDecrypt(CertID, InData)` decrypts with the container's encryption (exchange) key: the
+ * name and argument order are field (BJCA's xtxasyn.js function table, and the export tables of other
+ * vendors' SOF libraries); that `InData` is the base64 ciphertext and the value the base64 plaintext is
+ * assumed (no public script shows it). `SOF_DecryptData` is something else: it opens a whole PKCS#7
+ * envelope (BJCA's alias DecodeP7Enveloped); `SOF_AsymDecrypt` is in no script seen. The driver
+ * here does not call it (the page bundle's size): `withSofDecrypt` (`sof-decrypt.ts`) adds
+ * `decrypt` to a SOF driver.
  */
 export type SofFunction =
   | 'SOF_GetUserList'
@@ -80,7 +88,8 @@ export type SofFunction =
   | 'SOF_GetPinRetryCount'
   | 'SOF_SignData'
   | 'SOF_ChangePassWd'
-  | 'SOF_Logout';
+  | 'SOF_Logout'
+  | 'SOF_PriKeyDecrypt';
 
 /**
  * A SOF call's outcome: its return value, or the vendor's error code (0 when the client gave none),

@@ -28,7 +28,12 @@ export interface TokenCertificate {
   readonly label: string;
   /** The signing certificate, base64 DER. */
   readonly certificate: string;
-  /** The paired encryption certificate (Chinese SM2 keys hold two), base64 DER, when the driver can read it. */
+  /**
+   * The paired encryption (exchange) certificate (Chinese SM2 keys hold two: 双证书), base64 DER, when
+   * the driver can read it: the certificate to encrypt a bid to. {@link TokenDriver.decrypt} with this
+   * listing's `id` uses its private key. Absent for a key with one certificate (e.g. an RSA key on a
+   * PKCS#11 token): `certificate` is then the one to encrypt to.
+   */
   readonly encryptionCertificate?: string;
   /** The provider id the driver belongs to (e.g. `bjca`): the token's `provider` hint. */
   readonly provider?: string;
@@ -56,6 +61,31 @@ export interface TokenSignature {
   readonly signature: string;
   /** Its encoding, for the token's `signatureFormat`. */
   readonly format: TokenSignatureFormat;
+}
+
+/**
+ * How a key-transport ciphertext was made: `sm2` (GM/T 0003.4 SM2 encryption; the ciphertext as the
+ * key client takes it, usually the GM/T 0009 DER `SM2Cipher`), `rsa-oaep` (RSAES-OAEP with SHA-256 and
+ * MGF1-SHA-256, empty label: WebCrypto's RSA-OAEP), `rsa-oaep-sha1` (RSAES-OAEP with SHA-1 and
+ * MGF1-SHA-1: CMS's default OAEP parameters, and the only OAEP SoftHSM2 has) or `rsa-pkcs1` (RSAES-PKCS1-v1_5).
+ */
+export type TokenDecryptAlgorithm = 'sm2' | 'rsa-oaep' | 'rsa-oaep-sha1' | 'rsa-pkcs1';
+
+/** What {@link TokenDriver.decrypt} is asked. */
+export interface TokenDecryptRequest {
+  /**
+   * The certificate, as listed (`TokenCertificate.id`): the private key behind its
+   * `encryptionCertificate` decrypts (or, for a key with one certificate, the certificate's own key).
+   */
+  readonly certificateId: string;
+  /** The key-transport ciphertext (an envelope's encrypted content key: small), base64. */
+  readonly ciphertext: string;
+  /**
+   * How it was encrypted; default by the key: `sm2` for SM2 keys, `rsa-oaep` for RSA keys. A vendor
+   * client's call takes no algorithm: its drivers ignore this and the key decrypts as it does
+   * (SM2 for SM2 keys; for RSA keys usually PKCS#1 v1.5).
+   */
+  readonly algorithm?: TokenDecryptAlgorithm | undefined;
 }
 
 /** Something that happened to the keys. */
@@ -88,6 +118,14 @@ export interface TokenDriver {
   login(certId: string, pin: string, options?: TokenCallOptions): Promise<void>;
   /** Signs the exact bytes of `text` (the server's challenge text) with the certificate's key. */
   sign(certId: string, text: string, options?: TokenCallOptions): Promise<TokenSignature>;
+  /**
+   * Decrypts a key-transport ciphertext (an envelope's content key, at 开标) with the private key
+   * behind the certificate's encryption certificate; resolves with the plaintext, base64. Needs a
+   * login first, as signing does (`TOKEN_LOGIN_REQUIRED`); `MECHANISM_UNSUPPORTED` for an algorithm
+   * the key or driver cannot do; a ciphertext the key cannot decrypt is `CLIENT_REPORTED_ERROR` (a
+   * vendor client) or `CLIENT_PROTOCOL_ERROR`. Absent from drivers that cannot decrypt.
+   */
+  decrypt?(request: TokenDecryptRequest, options?: TokenCallOptions): Promise<string>;
   /** The PIN's remaining tries, when the key can tell without a login attempt. */
   getPinStatus?(certId: string, options?: TokenCallOptions): Promise<PinStatus>;
   /** Changes the PIN (a new key's default PIN must be changed at once). */

@@ -80,6 +80,30 @@ export const ERROR_CATALOGUE = {
       en: 'Check that the client submitted the complete signature (DER, r‖s or PKCS#7/CMS signed data) made with the algorithm of the selected certificate; if the format cannot be detected, pass it explicitly.',
     },
   },
+  ENVELOPE_MALFORMED: {
+    zh: '数字信封格式错误，无法解密：{reason}',
+    en: 'The digital envelope is malformed and cannot be opened: {reason}',
+    remedy: {
+      zh: '请确认提交的是完整的数字信封（CMS/PKCS#7 EnvelopedData 或 GM/T 0010 数字信封的 DER 编码），在传输或存储中未被截断或改动。',
+      en: 'Check that the complete digital envelope (the DER of a CMS / PKCS#7 EnvelopedData or GM/T 0010 envelope) was submitted, not truncated or altered in transit or storage.',
+    },
+  },
+  ENVELOPE_NOT_FOR_THIS_KEY: {
+    zh: '该数字信封不是加密给此证书的（证书序列号 {serialNumber}，信封中有 {recipients} 个接收者）。',
+    en: 'The digital envelope is not addressed to this certificate (serial {serialNumber}; the envelope has {recipients} recipient(s)).',
+    remedy: {
+      zh: '请使用投标时所用的加密证书（UKey中的加密证书，不是签名证书）及其私钥解密；如证书已更新，请使用原加密证书解密。',
+      en: 'Open it with the encryption certificate (not the signing certificate) it was sealed to, and its private key; if the certificate was renewed since, use the original one.',
+    },
+  },
+  ENVELOPE_DECRYPT_FAILED: {
+    zh: '数字信封解密失败：{reason}',
+    en: 'The digital envelope could not be decrypted: {reason}',
+    remedy: {
+      zh: '私钥与证书不匹配，或信封内容已被改动：请确认使用该加密证书对应的私钥，并核对信封是否完整。',
+      en: 'The private key does not match the certificate, or the envelope was altered: use the private key of this encryption certificate and check the envelope is intact.',
+    },
+  },
   SIGNATURE_INVALID: {
     zh: '签名验证失败：{reason}',
     en: 'Signature verification failed: {reason}',
@@ -142,6 +166,22 @@ export const ERROR_CATALOGUE = {
     remedy: {
       zh: '该绑定刚被其他操作更新（如另一次登录或证书更新），请刷新后重试。',
       en: 'Another operation (another login, a renewal) updated the binding meanwhile: reload it and try again.',
+    },
+  },
+  ORDER_TRANSITION_INVALID: {
+    zh: '订单当前状态为“{stateLabel}”，不能执行该操作（{event}）。',
+    en: 'The order is "{stateLabelEn}": {event} is not possible in that state.',
+    remedy: {
+      zh: '请刷新订单列表，按订单当前状态办理（如已续费未延期的订单请办理延期）。',
+      en: 'Reload the order list and continue from the order\'s current state (e.g. extend an order that is paid but not yet extended).',
+    },
+  },
+  ORDER_CHANGED: {
+    zh: '订单状态已变化：订单 {orderId} 现为“{actualState}”，不是预期的“{expectedState}”。',
+    en: 'The order has changed: order {orderId} is now {actualState}, not {expectedState}.',
+    remedy: {
+      zh: '该订单刚被其他操作更新（如另一处付款或延期），请刷新后重试。',
+      en: 'Another operation (a payment, an extension) updated the order meanwhile: reload it and try again.',
     },
   },
   TOKEN_MALFORMED: {

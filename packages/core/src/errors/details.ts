@@ -129,6 +129,16 @@ export interface ErrorDetailsMap extends ClientErrorDetailsMap {
   };
   SIGNATURE_MALFORMED: Reason;
   SIGNATURE_INVALID: Reason;
+  ENVELOPE_MALFORMED: Reason;
+  ENVELOPE_NOT_FOR_THIS_KEY: {
+    /** The certificate's serial number, uppercase hex. */
+    readonly serialNumber: string;
+    /** Its issuer, as text. */
+    readonly issuer: string;
+    /** How many recipients the envelope has. */
+    readonly recipients: number;
+  };
+  ENVELOPE_DECRYPT_FAILED: Reason;
   CERT_UNTRUSTED: PathFailureDetails;
   CERT_EXPIRED: PathFailureDetails & {
     /** ISO 8601. */
@@ -175,6 +185,24 @@ export interface ErrorDetailsMap extends ClientErrorDetailsMap {
     readonly bindingId: string;
     readonly expectedSerial: string;
     readonly actualSerial: string;
+  };
+  ORDER_TRANSITION_INVALID: {
+    readonly orderId: string;
+    /** As `ServiceOrderKind`. */
+    readonly kind: string;
+    /** As `ServiceOrderState`: the state the event is not allowed in. */
+    readonly state: string;
+    /** As `ServiceOrderEvent`. */
+    readonly event: string;
+    /** The state's label in Chinese and English (e.g. 已续费，未延期). */
+    readonly stateLabel: string;
+    readonly stateLabelEn: string;
+  };
+  ORDER_CHANGED: {
+    readonly orderId: string;
+    /** As `ServiceOrderState`. */
+    readonly expectedState: string;
+    readonly actualState: string;
   };
   TOKEN_MALFORMED: Reason;
   CHALLENGE_NOT_FOUND: { readonly purpose: ChallengeFor };

@@ -17,6 +17,7 @@ export const ERROR_HTTP_STATUS = {
   CERT_MALFORMED: 400,
   CODE_INVALID: 400,
   SIGNATURE_MALFORMED: 400,
+  ENVELOPE_MALFORMED: 400,
   TOKEN_MALFORMED: 400,
   PIN_LEN_RANGE: 400,
   INPUT_TOO_LARGE: 413,
@@ -56,6 +57,8 @@ export const ERROR_HTTP_STATUS = {
   // The request conflicts with what is stored or with the state of the key.
   ALREADY_BOUND: 409,
   BINDING_CHANGED: 409,
+  ORDER_TRANSITION_INVALID: 409,
+  ORDER_CHANGED: 409,
   CERT_SUPERSEDED: 409,
   ENTERPRISE_CODE_MISMATCH: 409,
   ENTERPRISE_CODE_CONFLICT: 409,
@@ -74,6 +77,9 @@ export const ERROR_HTTP_STATUS = {
   PIN_REJECTED: 422,
   // The key cannot do the algorithm: a limit of the key, not of the server (so not 501).
   MECHANISM_UNSUPPORTED: 422,
+  // A well-formed envelope the given certificate and key cannot open.
+  ENVELOPE_NOT_FOR_THIS_KEY: 422,
+  ENVELOPE_DECRYPT_FAILED: 422,
 
   // Something the request depends on failed.
   INTERNAL_ERROR: 500,

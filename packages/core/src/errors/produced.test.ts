@@ -26,9 +26,18 @@ import { createQrCodeDriver, createSofJsonDriver, signChallenge, sofErrorToClien
 import { createSoftwareToken, type SoftwareTokenOptions } from '../software-token/index';
 import { createTestCa, issueCertificate, issueCrl, privateKeyToPem, utf8Extension } from '../testing/index';
 import { createTrustStore, validateCertificatePath } from '../trust/index';
+import { openEnvelope, sealEnvelope, sm2Decrypt, sm2Encrypt } from '../envelope/index';
 import { ERROR_CODES, isYizhengError, type YizhengErrorCode } from './index';
 // The PKCS#11 bridge's codes, produced through its server over the fault-injecting module.
 import { BRIDGE_PRODUCERS } from '../../../pkcs11-bridge/src/testing/producers';
+
+/** Two SM2 encryption certificates and an envelope sealed to the first, for the envelope codes. */
+function envelopeCase() {
+  const ca = createTestCa({ keyAlgorithm: 'sm2' });
+  const [a, b] = [1, 2].map((i) => issueCertificate({ subject: `CN=投标人${i}`, issuer: ca, keyUsage: ['keyEncipherment', 'dataEncipherment'] }));
+  if (a === undefined || b === undefined) throw new Error('unreachable');
+  return { a, b, envelope: sealEnvelope({ content: new TextEncoder().encode('报价'), recipients: [a.certificate] }) };
+}
 
 const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ecSpki = ecKey.publicKey.export({ type: 'spki', format: 'der' });
@@ -74,6 +83,20 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
   },
   FILE_UNREADABLE: () => nodeIo.readFile('/nonexistent/yizheng', 10),
   SIGNATURE_MALFORMED: () => verifySignature({ publicKey: ecSpki, data: 'challenge', signature: Uint8Array.of(1, 2, 3) }),
+  ENVELOPE_MALFORMED: () => {
+    const { a } = envelopeCase();
+    return openEnvelope({ envelope: Uint8Array.of(0x30, 0x03, 0x06, 0x01, 0x00), privateKey: privateKeyToPem(a.key), certificate: a.certificate });
+  },
+  ENVELOPE_NOT_FOR_THIS_KEY: () => {
+    const { b, envelope } = envelopeCase();
+    return openEnvelope({ envelope, privateKey: privateKeyToPem(b.key), certificate: b.certificate });
+  },
+  ENVELOPE_DECRYPT_FAILED: () => {
+    const { a } = envelopeCase();
+    if (a.certificate.publicKey.algorithm !== 'sm2') throw new Error('unreachable');
+    // Encrypted to one key, decrypted with another: the SM2 C3 hash does not verify.
+    return sm2Decrypt(new Uint8Array(32).fill(7), sm2Encrypt(a.certificate.publicKey.point, Uint8Array.of(1, 2, 3)));
+  },
   SIGNATURE_INVALID: () =>
     assertSignature({ publicKey: ecSpki, data: 'challenge', signature: sign('sha256', Buffer.from('other'), ecKey.privateKey) }),
   ALREADY_BOUND: async () => {
@@ -86,6 +109,18 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
     const stores = createMemoryStores();
     const b = await stores.bindings.insert(sameIdentityBinding('bjca', 'a1'));
     await stores.bindings.updateCertificateFacts(b.id, { ...b.certificate, serialNumber: '02' }, 'FF');
+  },
+  ORDER_TRANSITION_INVALID: async () => {
+    const stores = createMemoryStores();
+    const order = await stores.orders.create({ kind: 'renewal', accountId: 'a1', organizationId: 'o1' });
+    // A renewal must be paid (已续费) before it can be extended.
+    await stores.orders.transition(order.id, { event: 'extend', expectedState: 'created' });
+  },
+  ORDER_CHANGED: async () => {
+    const stores = createMemoryStores();
+    const order = await stores.orders.create({ kind: 'renewal', accountId: 'a1', organizationId: 'o1' });
+    await stores.orders.transition(order.id, { event: 'pay', expectedState: 'created' });
+    await stores.orders.transition(order.id, { event: 'cancel', expectedState: 'created' });
   },
   CERT_UNTRUSTED: () => validateCertificatePath(pathCase().cert.certificate, { trustStore: createTrustStore(createTestCa().certificate) }),
   CERT_EXPIRED: () => {

@@ -23,3 +23,21 @@ describe('defineProviderInfo', () => {
     expect(reasonOf(() => defineProviderInfo({ ...base, support: [{ label: 'x', phone: 'call us' }] }))).toMatch(/phone/);
   });
 });
+
+describe('defineProviderInfo servicePages', () => {
+  const card = { ...base, support: [{ label: '服务热线', phone: '400-880-9888' }] };
+  it('keeps https service pages, frozen, and leaves the field out when absent', () => {
+    const info = defineProviderInfo({ ...card, servicePages: { renew: ' https://ca.example.cn/renew ', extend: 'https://ca.example.cn/extend?from=platform' } });
+    expect(info.servicePages).toEqual({ renew: 'https://ca.example.cn/renew', extend: 'https://ca.example.cn/extend?from=platform' });
+    expect(Object.isFrozen(info.servicePages)).toBe(true);
+    expect('servicePages' in defineProviderInfo(card)).toBe(false);
+  });
+
+  it('rejects a page that is not an https URL, and unknown pages', () => {
+    for (const url of ['http://ca.example.cn/renew', 'ca.example.cn/renew', '', 'https://user:pw@ca.example.cn/', 'javascript:alert(1)']) {
+      expect(reasonOf(() => defineProviderInfo({ ...card, servicePages: { renew: url } }))).toMatch(/https URL/);
+    }
+    expect(reasonOf(() => defineProviderInfo({ ...card, servicePages: { renew: 42 as unknown as string } }))).toMatch(/https URL/);
+    expect(reasonOf(() => defineProviderInfo({ ...card, servicePages: { unlock: 'https://ca.example.cn/' } as never }))).toMatch(/unknown service page/);
+  });
+});

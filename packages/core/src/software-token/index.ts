@@ -1,7 +1,8 @@
 /**
  * @yizheng/core/software-token: a token driver over keys held in the page (tests, demos, developers
  * without a USB key), and a SOF client over it to emulate vendor key clients. Signatures are real
- * (WebCrypto RSA / ECDSA, JavaScript SM2) and verify on the server. Never load a production key.
+ * (WebCrypto RSA / ECDSA, JavaScript SM2) and verify on the server; decryption of envelopes' content
+ * keys too (WebCrypto RSA-OAEP, JavaScript SM2). Never load a production key.
  *
  * @module
  */

@@ -54,7 +54,8 @@ export interface SigningKey {
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 
-function pemOrBase64(input: string | Uint8Array, what: string): Uint8Array {
+/** Bytes of PEM, base64 or DER input (`what` names it in the error). */
+export function pemOrBase64(input: string | Uint8Array, what: string): Uint8Array {
   if (input instanceof Uint8Array) return input;
   const body = input.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
   try {
@@ -199,7 +200,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** The key kind of a certificate, or `MECHANISM_UNSUPPORTED`. */
-function kindOf(cert: CertificateFacts): SoftwareKeyKind {
+export function kindOf(cert: CertificateFacts): SoftwareKeyKind {
   if (cert.keyAlgorithm === OID.rsa) return 'rsa';
   if (cert.keyAlgorithm === OID.ec && cert.curve === OID.p256) return 'p256';
   if (cert.keyAlgorithm === OID.ec && cert.curve === OID.p384) return 'p384';
@@ -207,7 +208,8 @@ function kindOf(cert: CertificateFacts): SoftwareKeyKind {
   throw clientError('MECHANISM_UNSUPPORTED', { mechanism: cert.curve ?? cert.keyAlgorithm });
 }
 
-function sm2PrivateScalar(pkcs8: Uint8Array): bigint {
+/** The private scalar d of an SM2 PKCS#8 key. */
+export function sm2PrivateScalar(pkcs8: Uint8Array): bigint {
   const r = new DerReader(pkcs8);
   r.expect(Tag.SEQUENCE, 'PrivateKeyInfo');
   r.enter();

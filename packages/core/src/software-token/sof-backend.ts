@@ -1,6 +1,7 @@
 /**
  * A GM/T 0020 SOF "client" over a software token, for emulating vendor key clients in tests and
- * demos: it answers SOF calls with the token's certificates, PIN counter and signatures, and fails
+ * demos: it answers SOF calls with the token's certificates, PIN counter, signatures and decryptions
+ * (`SOF_PriKeyDecrypt`, with the token's encryption key), and fails
  * them with error codes (the standard's SOR codes, or GDCA's client extension when asked) and the
  * client code each failure means. {@link createSofWireEmulator} puts it behind the wire shapes of
  * `createSofJsonCarrier`'s default protocol and the presets of `sof-presets.ts`.
@@ -139,6 +140,9 @@ export function createSofBackend(token: SoftwareToken, options: SofBackendOption
         return (await token.getPinStatus(certId)).remaining;
       case 'SOF_SignData':
         return (await token.sign(certId, str(a[1]))).signature;
+      case 'SOF_PriKeyDecrypt':
+        // The base64 ciphertext in, the base64 plaintext out (the encryption key decrypts; the key's own scheme).
+        return token.decrypt({ certificateId: certId, ciphertext: str(a[1]) });
       case 'SOF_ChangePassWd':
         await token.changePin(certId, str(a[1]), str(a[2]));
         return true;
@@ -214,6 +218,7 @@ const NAMED_PARAMS: Readonly<Record<string, readonly string[]>> = {
   SOF_Login: ['ContainerName', 'PassWd'],
   SOF_ChangePassWd: ['ContainerName', 'OldPassWd', 'NewPassWd'],
   SOF_SignData: ['ContainerName', 'InData'],
+  SOF_PriKeyDecrypt: ['ContainerName', 'InData'],
 };
 
 /** The `gdca` shape's `Result` field per function (the emulator's own names: GDCA's are not known). */
@@ -223,6 +228,7 @@ const GDCA_RESULT_FIELDS: Readonly<Record<string, string>> = {
   SOF_ExportExchangeUserCert: 'Cert',
   SOF_GetPinRetryCount: 'RetryCount',
   SOF_SignData: 'SignedValue',
+  SOF_PriKeyDecrypt: 'OutData',
 };
 
 const hex = (code: number): string => `0x${code.toString(16).toUpperCase().padStart(8, '0')}`;

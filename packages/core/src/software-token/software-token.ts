@@ -5,13 +5,16 @@
  * `maxTries` (default 6), login before signing, insert / remove with events, and an optional
  * confirmation step (the user's cancel). Signatures are real: WebCrypto for RSA (PKCS#1 v1.5 SHA-256)
  * and ECDSA (P-256 / P-384), a JavaScript SM2 signer for SM2 keys, so they verify on the server.
+ * With an encryption private key it also decrypts envelopes' content keys (`decrypt`: WebCrypto
+ * RSA-OAEP, JavaScript SM2; RSAES-PKCS1-v1_5 is not in WebCrypto and is refused).
  *
  * Never load a production key: nothing protects it here, and the SM2 signer is not constant-time.
  */
 import { cancelled } from '../client/abort';
 import { clientError } from '../client/errors';
 import { checkPinLength, exactPinStatus, formatPinError, type PinLength } from '../client/pin';
-import type { PinStatus, TokenCallOptions, TokenCertificate, TokenDriver, TokenEvent, TokenSignature } from '../client/token-driver';
+import type { PinStatus, TokenCallOptions, TokenCertificate, TokenDecryptRequest, TokenDriver, TokenEvent, TokenSignature } from '../client/token-driver';
+import { importDecryptionKey, type DecryptionKey } from './decrypt';
 import { importSigningKey, readCertificate, signAs, toBase64, type CertificateFacts, type SigningKey, type SoftwareSignatureFormat } from './keys';
 
 /** A certificate and its private key. */
@@ -22,6 +25,12 @@ export interface SoftwareTokenCertificate {
   readonly privateKey: string | Uint8Array;
   /** The paired encryption certificate (PEM, base64 or DER), listed with it. */
   readonly encryptionCertificate?: string | Uint8Array | undefined;
+  /**
+   * The encryption certificate's private key (PKCS#8: PEM, base64 or DER; RSA or SM2), for
+   * `decrypt`. Without an encryption certificate, `decrypt` uses `privateKey` (a key with one
+   * certificate); with one but without this key, the token cannot decrypt (`CERT_NOT_FOUND`).
+   */
+  readonly encryptionPrivateKey?: string | Uint8Array | undefined;
   /** The certificate's id in the driver; default `cert-1`, `cert-2`, ... */
   readonly id?: string | undefined;
   /** The label shown; default the certificate's CN. */
@@ -72,6 +81,14 @@ export interface SoftwareToken extends TokenDriver {
   getPinStatus(certId: string, options?: TokenCallOptions): Promise<PinStatus>;
   /** Changes the PIN (a wrong old PIN counts as a wrong try). */
   changePin(certId: string, oldPin: string, newPin: string, options?: TokenCallOptions): Promise<void>;
+  /**
+   * Decrypts a key-transport ciphertext with the encryption key (see
+   * {@link SoftwareTokenCertificate.encryptionPrivateKey}): RSA-OAEP with SHA-256 (`rsa-oaep`, the
+   * default for RSA) or SHA-1 (`rsa-oaep-sha1`) through WebCrypto, SM2 in JavaScript. `rsa-pkcs1` is
+   * not in WebCrypto: `MECHANISM_UNSUPPORTED`. Needs a login, as signing does; a ciphertext that does
+   * not decrypt is `CLIENT_REPORTED_ERROR`.
+   */
+  decrypt(request: TokenDecryptRequest, options?: TokenCallOptions): Promise<string>;
   /** Logs out. */
   logout(certId: string): Promise<void>;
   /** Subscribes to insert / remove. */
@@ -88,6 +105,18 @@ interface Entry {
   readonly listing: TokenCertificate;
   readonly facts: CertificateFacts;
   readonly key: SigningKey;
+  /** The decryption key (imported on first use for a key with one certificate), if any. */
+  decryption: (() => Promise<DecryptionKey>) | undefined;
+}
+
+/** The bytes of non-empty base64 text, else undefined. */
+function fromBase64(text: unknown): Uint8Array | undefined {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(text.replace(/\s+/g, ''))) return undefined;
+  try {
+    return Uint8Array.from(atob(text.replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -113,7 +142,16 @@ export async function createSoftwareToken(options: SoftwareTokenOptions): Promis
     const key = await importSigningKey(facts, c.privateKey);
     const id = c.id ?? `cert-${i + 1}`;
     if (entries.has(id)) throw new RangeError(`software token: duplicate certificate id ${id}`);
-    const encryption = c.encryptionCertificate === undefined ? undefined : readCertificate(c.encryptionCertificate).base64;
+    const encryptionFacts = c.encryptionCertificate === undefined ? undefined : readCertificate(c.encryptionCertificate);
+    const encryption = encryptionFacts?.base64;
+    let decryption: Entry['decryption'];
+    if (encryptionFacts && c.encryptionPrivateKey !== undefined) {
+      const imported = await importDecryptionKey(encryptionFacts, c.encryptionPrivateKey);
+      decryption = async () => imported;
+    } else if (!encryptionFacts && (key.kind === 'rsa' || key.kind === 'sm2')) {
+      let imported: Promise<DecryptionKey> | undefined;
+      decryption = () => (imported ??= importDecryptionKey(facts, c.privateKey));
+    }
     const listing: TokenCertificate = {
       id,
       label: c.label ?? facts.subjectCn ?? id,
@@ -122,7 +160,7 @@ export async function createSoftwareToken(options: SoftwareTokenOptions): Promis
       ...(encryption !== undefined && { encryptionCertificate: encryption }),
       ...(options.provider !== undefined && { provider: options.provider }),
     };
-    entries.set(id, { listing, facts, key });
+    entries.set(id, { listing, facts, key, decryption });
   }
 
   let present = options.present ?? true;
@@ -186,6 +224,22 @@ export async function createSoftwareToken(options: SoftwareTokenOptions): Promis
       const signature = toBase64(await signAs(e.key, e.facts, new TextEncoder().encode(text), format));
       stillThere(since);
       return { signature, format: format === 'cms' ? 'cms' : format === 'der' && e.key.kind !== 'rsa' ? 'der' : 'raw' };
+    },
+    async decrypt(request, o) {
+      const certId = request?.certificateId;
+      const e = entry(certId, o);
+      const since = generation;
+      const bytes = fromBase64(request.ciphertext);
+      if (bytes === undefined) throw clientError('CLIENT_PROTOCOL_ERROR', { reason: 'the ciphertext is not base64' });
+      if (mustChange) throw clientError('PIN_MUST_CHANGE', { ...status() });
+      if ((options.requireLogin ?? true) && !loggedIn) throw clientError('TOKEN_LOGIN_REQUIRED', { certId });
+      if (!e.decryption) throw clientError('CERT_NOT_FOUND', { certId, reason: 'no encryption key for this certificate on the token' });
+      const key = await e.decryption();
+      stillThere(since);
+      if (o?.signal?.aborted) throw cancelled(o.signal);
+      const plaintext = toBase64(await key.decrypt(bytes, request.algorithm));
+      stillThere(since);
+      return plaintext;
     },
     async getPinStatus(certId, o) {
       entry(certId, o);

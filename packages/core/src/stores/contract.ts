@@ -7,10 +7,24 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isYizhengError } from '../errors/index';
-import type { Binding, CertificateFacts, NewBinding, PendingChallenge, StoreOptions, Stores } from './types';
+import type {
+  Binding,
+  CertificateFacts,
+  NewBinding,
+  NewSealedEnvelope,
+  PendingChallenge,
+  RenewalStores,
+  SealedEnvelope,
+  ServiceOrder,
+  StoreOptions,
+  Stores,
+} from './types';
 
 /** Creates fresh, empty, migrated stores for one test. `close()` is called after the test. */
 export type StoreFactory = (options: StoreOptions) => Promise<Stores> | Stores;
+
+/** As {@link StoreFactory}, for stores with sealed envelopes and service orders. */
+export type RenewalStoreFactory = (options: StoreOptions) => Promise<RenewalStores> | RenewalStores;
 
 const T0 = Date.parse('2025-03-01T08:00:00.000Z');
 const DAY = 86_400_000;
@@ -296,6 +310,35 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(fixed?.certificate).toEqual(noKey);
         expect(await s.bindings.updateCertificateFacts('missing', facts())).toBeNull();
         expect(await s.bindings.updateCertificateFacts('missing', facts(), 'SN1')).toBeNull();
+      });
+
+      it('stores the encryption certificate facts, keeps them on a refresh without them, replaces them with new ones', async () => {
+        const s = await open();
+        const enc = facts({ serialNumber: 'ENC1', sha256: 'cd'.repeat(32), subjectDn: 'CN=加密证书,C=CN', keyId: 'IGNORED' });
+        const { keyId: _ignored, ...encStored } = enc;
+        const b = await s.bindings.insert(binding(1, { encryptionCertificate: enc }));
+        expect(b.encryptionCertificate).toEqual(encStored);
+        expect(await s.bindings.findById(b.id)).toEqual(b);
+        expect((await s.bindings.findByIdentity('default', b.identityKey))?.encryptionCertificate).toEqual(encStored);
+        const plain = await s.bindings.insert(binding(2));
+        expect(plain.encryptionCertificate).toBeUndefined();
+        expect(await s.bindings.findById(plain.id)).toEqual(plain);
+        expect('encryptionCertificate' in ((await s.bindings.findById(plain.id)) ?? {})).toBe(false);
+
+        const kept = await s.bindings.updateCertificateFacts(b.id, facts({ serialNumber: 'SN1-R' }), 'SN1');
+        expect(kept?.encryptionCertificate).toEqual(encStored);
+        const enc2 = facts({ serialNumber: 'ENC2', sha256: 'ef'.repeat(32), notBefore: new Date(T0), notAfter: new Date(T0 + 700 * DAY) });
+        const { keyId: _k2, ...enc2Stored } = enc2;
+        const replaced = await s.bindings.updateCertificateFacts(b.id, facts({ serialNumber: 'SN1-R2' }), 'SN1-R', enc2);
+        expect(replaced?.encryptionCertificate).toEqual(enc2Stored);
+        expect(await s.bindings.findById(b.id)).toEqual(replaced);
+        const added = await s.bindings.updateCertificateFacts(plain.id, facts({ serialNumber: 'SN2' }), 'SN2', enc);
+        expect(added?.encryptionCertificate).toEqual(encStored);
+        expect((await s.bindings.listByAccount(plain.accountId))[0]?.encryptionCertificate).toEqual(encStored);
+
+        await rejectsWith(s.bindings.insert(binding(3, { encryptionCertificate: facts({ sha256: '' }) })), 'INVALID_ARGUMENT');
+        await rejectsWith(s.bindings.updateCertificateFacts(b.id, facts(), undefined, facts({ subjectDn: 'a\u0000b' })), 'INVALID_ARGUMENT');
+        expect((await s.bindings.findById(b.id))?.encryptionCertificate).toEqual(enc2Stored);
       });
 
       it('sets the admin flag and permissions', async () => {
@@ -977,6 +1020,331 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await s.close();
         await rejectsWith(s.bindings.findById('x'), 'INVALID_ARGUMENT');
         await rejectsWith(s.transaction(async () => undefined), 'INVALID_ARGUMENT');
+      });
+    });
+  });
+}
+
+const SHA_A = 'a1'.repeat(32);
+const SHA_B = 'b2'.repeat(32);
+
+function envelope(n: number | string, over: Partial<NewSealedEnvelope> = {}): NewSealedEnvelope {
+  return {
+    id: `env-${n}`,
+    projectId: 'ZFCG-2025-001',
+    bidId: `bid-${n}`,
+    accountId: 'acct-1',
+    organizationId: 'org-1',
+    recipient: { sha256: SHA_A, serialNumber: 'ENC01', issuerDn: 'CN=Test SM2 CA,O=Test CA,C=CN', providerId: 'bjca' },
+    opensAt: new Date(T0 + 10 * DAY),
+    ...over,
+  };
+}
+
+/** Every page of a keyset listing, checking the cursors. */
+async function allPages<T>(fetch: (cursor: string | null) => Promise<{ items: readonly T[]; nextCursor: string | null }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 1000; i++) {
+    const page: { items: readonly T[]; nextCursor: string | null } = await fetch(cursor);
+    all.push(...page.items);
+    if (page.nextCursor === null) return all;
+    cursor = page.nextCursor;
+  }
+  throw new Error('listing did not end');
+}
+
+/**
+ * Registers the contract suite for the sealed-envelope and service-order stores of one adapter:
+ * every operation, paging, transactions, and concurrency (of concurrent state changes of one record
+ * exactly one applies).
+ */
+export function describeRenewalStoreContract(name: string, factory: RenewalStoreFactory): void {
+  describe(`renewal store contract: ${name}`, () => {
+    let now = T0;
+    const clock = (): Date => new Date(now);
+    const opened: RenewalStores[] = [];
+    const open = async (): Promise<RenewalStores> => {
+      now = T0;
+      const s = await factory({ clock });
+      opened.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+
+    describe('sealed envelopes', () => {
+      it('records a sealed envelope with defaults and gets it back', async () => {
+        const s = await open();
+        const { id: _id, ...rest } = envelope(1);
+        const e = await s.envelopes.record(rest);
+        expect(e).toEqual({ ...rest, id: e.id, sealedAt: new Date(T0), status: 'sealed' });
+        expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(await s.envelopes.get(e.id)).toEqual(e);
+        expect(await s.envelopes.get('missing')).toBeNull();
+        const given = await s.envelopes.record(
+          envelope(2, { sealedAt: new Date(T0 - DAY), recipient: { sha256: SHA_B, serialNumber: 'ENC02', issuerDn: '' } }),
+        );
+        expect(given.recipient).toEqual({ sha256: SHA_B, serialNumber: 'ENC02', issuerDn: '' });
+        expect(await s.envelopes.get('env-2')).toEqual(given);
+      });
+
+      it('refuses a duplicate id and malformed envelopes, storing nothing', async () => {
+        const s = await open();
+        await s.envelopes.record(envelope(1));
+        await rejectsWith(s.envelopes.record(envelope(1, { bidId: 'other' })), 'INVALID_ARGUMENT');
+        const bad: Partial<Record<keyof NewSealedEnvelope, unknown>>[] = [
+          { opensAt: new Date(T0) },
+          { opensAt: new Date(T0 - DAY) },
+          { opensAt: new Date(Number.NaN) },
+          { projectId: '' },
+          { accountId: 'a\0' },
+          { recipient: null },
+          { recipient: { sha256: '', serialNumber: 'x', issuerDn: 'x' } },
+          { recipient: { sha256: SHA_A, serialNumber: 'x', issuerDn: '\ud800' } },
+        ];
+        for (const over of bad) {
+          await rejectsWith(s.envelopes.record({ ...envelope('bad'), ...over } as NewSealedEnvelope), 'INVALID_ARGUMENT');
+        }
+        expect(await s.envelopes.get('env-bad')).toBeNull();
+      });
+
+      it('opens or withdraws a sealed envelope once; later calls resolve to null', async () => {
+        const s = await open();
+        await s.envelopes.record(envelope(1));
+        await s.envelopes.record(envelope(2));
+        now = T0 + 10 * DAY;
+        const o = await s.envelopes.markOpened('env-1');
+        expect(o).toMatchObject({ id: 'env-1', status: 'opened', openedAt: new Date(T0 + 10 * DAY) });
+        expect(o?.withdrawnAt).toBeUndefined();
+        expect(await s.envelopes.get('env-1')).toEqual(o);
+        expect(await s.envelopes.markOpened('env-1')).toBeNull();
+        expect(await s.envelopes.withdraw('env-1')).toBeNull();
+        const w = await s.envelopes.withdraw('env-2', new Date(T0 + DAY));
+        expect(w).toMatchObject({ status: 'withdrawn', withdrawnAt: new Date(T0 + DAY) });
+        expect(w?.openedAt).toBeUndefined();
+        expect(await s.envelopes.markOpened('env-2')).toBeNull();
+        expect(await s.envelopes.markOpened('missing')).toBeNull();
+        await rejectsWith(s.envelopes.markOpened(''), 'INVALID_ARGUMENT');
+        await rejectsWith(s.envelopes.withdraw('env-2', new Date(Number.NaN)), 'INVALID_ARGUMENT');
+      });
+
+      it('lists the still-sealed envelopes of one recipient by (opensAt, id), past opening times included', async () => {
+        const s = await open();
+        await s.envelopes.record(envelope('c', { opensAt: new Date(T0 + 5 * DAY) }));
+        await s.envelopes.record(envelope('b', { opensAt: new Date(T0 + 5 * DAY) }));
+        await s.envelopes.record(envelope('a', { opensAt: new Date(T0 + 9 * DAY) }));
+        await s.envelopes.record(envelope('past', { sealedAt: new Date(T0 - 9 * DAY), opensAt: new Date(T0 - DAY) }));
+        await s.envelopes.record(envelope('opened'));
+        await s.envelopes.record(envelope('withdrawn'));
+        await s.envelopes.record(envelope('other', { recipient: { sha256: SHA_B, serialNumber: 'X', issuerDn: 'CN=ca' } }));
+        await s.envelopes.markOpened('env-opened');
+        await s.envelopes.withdraw('env-withdrawn');
+        const ids = (page: { items: readonly SealedEnvelope[] }): string[] => page.items.map((e) => e.id);
+        expect(ids(await s.envelopes.listOpenByRecipient(SHA_A, { limit: 100 }))).toEqual(['env-past', 'env-b', 'env-c', 'env-a']);
+        expect(ids(await s.envelopes.listOpenByRecipient(SHA_A, { limit: 100, opensAfter: new Date(T0) }))).toEqual(['env-b', 'env-c', 'env-a']);
+        expect(ids(await s.envelopes.listOpenByRecipient(SHA_A, { limit: 100, opensAfter: new Date(T0 + 5 * DAY) }))).toEqual(['env-a']);
+        expect(ids(await s.envelopes.listOpenByRecipient(SHA_B, { limit: 100 }))).toEqual(['env-other']);
+        expect(ids(await s.envelopes.listOpenByRecipient('c3'.repeat(32), { limit: 100 }))).toEqual([]);
+        const first = await s.envelopes.listOpenByRecipient(SHA_A, { limit: 2 });
+        expect(ids(first)).toEqual(['env-past', 'env-b']);
+        const paged = await allPages((cursor) => s.envelopes.listOpenByRecipient(SHA_A, { limit: 1, cursor }));
+        expect(paged.map((e) => e.id)).toEqual(['env-past', 'env-b', 'env-c', 'env-a']);
+        const last = await s.envelopes.listOpenByRecipient(SHA_A, { limit: 4 });
+        expect(last.nextCursor).toBeNull();
+      });
+
+      it('pages an account’s envelopes in every status by (sealedAt, id), and rejects bad queries', async () => {
+        const s = await open();
+        for (let i = 0; i < 7; i++) {
+          await s.envelopes.record(envelope(i, { sealedAt: new Date(T0 + (i % 3) * 60_000) }));
+        }
+        await s.envelopes.record(envelope('x', { accountId: 'acct-2' }));
+        await s.envelopes.markOpened('env-3');
+        const all = await allPages((cursor) => s.envelopes.listByAccount('acct-1', { limit: 3, cursor }));
+        expect(all.map((e) => e.id)).toEqual(['env-0', 'env-3', 'env-6', 'env-1', 'env-4', 'env-2', 'env-5']);
+        expect(all.find((e) => e.id === 'env-3')?.status).toBe('opened');
+        expect((await s.envelopes.listByAccount('acct-2', { limit: 10 })).items.map((e) => e.id)).toEqual(['env-x']);
+        await rejectsWith(s.envelopes.listByAccount('acct-1', { limit: 0 }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.envelopes.listByAccount('acct-1', { limit: 10_001 }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.envelopes.listByAccount('acct-1', { limit: 1, cursor: 'garbage' }), 'INVALID_ARGUMENT');
+        const openCursor = (await s.envelopes.listOpenByRecipient(SHA_A, { limit: 1 })).nextCursor;
+        // A cursor of one listing is refused by another.
+        await rejectsWith(s.envelopes.listByAccount('acct-1', { limit: 1, cursor: openCursor }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.envelopes.listOpenByRecipient('', { limit: 1 }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.envelopes.listOpenByRecipient(SHA_A, { limit: 1, opensAfter: 'tomorrow' as unknown as Date }), 'INVALID_ARGUMENT');
+      });
+
+      it('returns copies: changing a returned envelope changes nothing stored', async () => {
+        const s = await open();
+        const e = await s.envelopes.record(envelope(1));
+        (e.opensAt as Date).setTime(0);
+        (e.recipient as { sha256: string }).sha256 = 'changed';
+        expect((await s.envelopes.get('env-1'))?.opensAt).toEqual(new Date(T0 + 10 * DAY));
+        expect((await s.envelopes.get('env-1'))?.recipient.sha256).toBe(SHA_A);
+      });
+
+      it('opens an envelope for exactly one of 20 concurrent callers (open and withdraw racing)', async () => {
+        const s = await open();
+        await s.envelopes.record(envelope('race'));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? s.envelopes.markOpened('env-race') : s.envelopes.withdraw('env-race'))),
+        );
+        const won = results.filter((r) => r !== null);
+        expect(won).toHaveLength(1);
+        expect(await s.envelopes.get('env-race')).toEqual(won[0]);
+      });
+    });
+
+    describe('service orders', () => {
+      it('creates orders in their kind’s initial state, with defaults and optional fields', async () => {
+        const s = await open();
+        const renewal = await s.orders.create({ kind: 'renewal', accountId: 'acct-1', organizationId: 'org-1' });
+        expect(renewal).toEqual({
+          id: renewal.id,
+          kind: 'renewal',
+          state: 'created',
+          accountId: 'acct-1',
+          organizationId: 'org-1',
+          createdAt: new Date(T0),
+          updatedAt: new Date(T0),
+        });
+        expect(await s.orders.get(renewal.id)).toEqual(renewal);
+        const freeze = await s.orders.create({
+          id: 'o-freeze',
+          kind: 'freeze',
+          accountId: 'acct-1',
+          organizationId: 'org-1',
+          providerId: 'bjca',
+          certificate: { serialNumber: 'SN1', sha256: SHA_A },
+          reference: 'CA-2025-0001',
+          createdAt: new Date(T0 - DAY),
+        });
+        expect(freeze).toMatchObject({ state: 'frozen', providerId: 'bjca', certificate: { serialNumber: 'SN1', sha256: SHA_A }, reference: 'CA-2025-0001' });
+        expect(await s.orders.get('o-freeze')).toEqual(freeze);
+        expect(await s.orders.get('missing')).toBeNull();
+        await rejectsWith(s.orders.create({ id: 'o-freeze', kind: 'repair', accountId: 'a', organizationId: 'o' }), 'INVALID_ARGUMENT');
+        for (const bad of [{ kind: 'extend' }, { accountId: '' }, { reference: 'x\0' }, { certificate: { serialNumber: 'x' } }, { createdAt: new Date(Number.NaN) }]) {
+          await rejectsWith(s.orders.create({ id: 'o-bad', kind: 'repair', accountId: 'a', organizationId: 'o', ...bad } as never), 'INVALID_ARGUMENT');
+        }
+        expect(await s.orders.get('o-bad')).toBeNull();
+      });
+
+      it('moves a renewal from created to paid (已续费，未延期) to extended, refusing stale and disallowed changes', async () => {
+        const s = await open();
+        const o = await s.orders.create({ id: 'o1', kind: 'renewal', accountId: 'acct-1', organizationId: 'org-1' });
+        const invalid = await rejectsWith(s.orders.transition('o1', { event: 'extend', expectedState: 'created' }), 'ORDER_TRANSITION_INVALID');
+        expect(invalid.details).toMatchObject({ orderId: 'o1', kind: 'renewal', state: 'created', event: 'extend' });
+        now = T0 + 60_000;
+        const paid = await s.orders.transition('o1', { event: 'pay', expectedState: 'created' });
+        expect(paid).toEqual({ ...o, state: 'paid', updatedAt: new Date(T0 + 60_000) });
+        expect(await s.orders.get('o1')).toEqual(paid);
+        const stale = await rejectsWith(s.orders.transition('o1', { event: 'cancel', expectedState: 'created' }), 'ORDER_CHANGED');
+        expect(stale.details).toEqual({ orderId: 'o1', expectedState: 'created', actualState: 'paid' });
+        const extended = await s.orders.transition('o1', { event: 'extend', expectedState: 'paid', at: new Date(T0 + DAY) });
+        expect(extended).toMatchObject({ state: 'extended', updatedAt: new Date(T0 + DAY), createdAt: new Date(T0) });
+        await rejectsWith(s.orders.transition('o1', { event: 'cancel', expectedState: 'extended' }), 'ORDER_TRANSITION_INVALID');
+        expect((await s.orders.get('o1'))?.state).toBe('extended');
+        expect(await s.orders.transition('missing', { event: 'pay', expectedState: 'created' })).toBeNull();
+        await rejectsWith(s.orders.transition('o1', { event: 'renew' as never, expectedState: 'paid' }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.orders.transition('o1', { event: 'pay', expectedState: 'open' as never }), 'INVALID_ARGUMENT');
+      });
+
+      it('freezes and unfreezes back and forth', async () => {
+        const s = await open();
+        await s.orders.create({ id: 'f', kind: 'freeze', accountId: 'a', organizationId: 'o' });
+        expect((await s.orders.transition('f', { event: 'unfreeze', expectedState: 'frozen' }))?.state).toBe('unfrozen');
+        expect((await s.orders.transition('f', { event: 'freeze', expectedState: 'unfrozen' }))?.state).toBe('frozen');
+        await rejectsWith(s.orders.transition('f', { event: 'freeze', expectedState: 'frozen' }), 'ORDER_TRANSITION_INVALID');
+      });
+
+      it('pages an account’s orders newest first, filtered by kind and state', async () => {
+        const s = await open();
+        const kinds = ['renewal', 'repair', 'renewal', 'issue', 'renewal', 'freeze'] as const;
+        for (const [i, kind] of kinds.entries()) {
+          now = T0 + Math.floor(i / 2) * 60_000;
+          await s.orders.create({ id: `o${i}`, kind, accountId: 'acct-1', organizationId: 'org-1' });
+        }
+        await s.orders.create({ id: 'other', kind: 'renewal', accountId: 'acct-2', organizationId: 'org-1' });
+        await s.orders.transition('o0', { event: 'pay', expectedState: 'created' });
+        await s.orders.transition('o4', { event: 'pay', expectedState: 'created' });
+        const ids = (list: readonly ServiceOrder[]): string[] => list.map((o) => o.id);
+        const all = await allPages((cursor) => s.orders.listByAccount('acct-1', { limit: 4, cursor }));
+        expect(ids(all)).toEqual(['o5', 'o4', 'o3', 'o2', 'o1', 'o0']);
+        const paidRenewals = await allPages((cursor) => s.orders.listByAccount('acct-1', { kind: 'renewal', state: 'paid', limit: 1, cursor }));
+        expect(ids(paidRenewals)).toEqual(['o4', 'o0']);
+        expect(ids((await s.orders.listByAccount('acct-1', { kind: 'renewal', limit: 10 })).items)).toEqual(['o4', 'o2', 'o0']);
+        expect(ids((await s.orders.listByAccount('acct-1', { state: 'frozen', limit: 10 })).items)).toEqual(['o5']);
+        await rejectsWith(s.orders.listByAccount('acct-1', { kind: 'other' as never, limit: 10 }), 'INVALID_ARGUMENT');
+        await rejectsWith(s.orders.listByAccount('acct-1', { limit: 1, cursor: 'x' }), 'INVALID_ARGUMENT');
+      });
+
+      it('lets exactly one of 20 concurrent transitions from one state apply; the others get ORDER_CHANGED', async () => {
+        const s = await open();
+        await s.orders.create({ id: 'race', kind: 'renewal', accountId: 'a', organizationId: 'o' });
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) => s.orders.transition('race', { event: i % 2 === 0 ? 'pay' : 'cancel', expectedState: 'created' })),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected' && isYizhengError(r.reason, 'ORDER_CHANGED'))).toHaveLength(19);
+        const final = await s.orders.get('race');
+        expect(won[0]?.status === 'fulfilled' ? won[0].value : null).toEqual(final);
+      });
+    });
+
+    describe('transactions', () => {
+      it('commits or rolls back envelopes, orders, bindings and audit events together', async () => {
+        const s = await open();
+        await s.envelopes.record(envelope('keep'));
+        await expect(
+          s.transaction(async (tx) => {
+            await tx.envelopes.record(envelope('doomed'));
+            expect(await tx.envelopes.markOpened('env-keep')).not.toBeNull();
+            await tx.orders.create({ id: 'o-doomed', kind: 'repair', accountId: 'a', organizationId: 'o' });
+            await tx.bindings.insert(binding(1, { id: 'b-doomed' }));
+            await tx.audit.append({ id: 'ev-doomed', type: 'renew', actorAccountId: 'a' });
+            throw new Error('injected');
+          }),
+        ).rejects.toThrow('injected');
+        expect(await s.envelopes.get('env-doomed')).toBeNull();
+        expect((await s.envelopes.get('env-keep'))?.status).toBe('sealed');
+        expect(await s.orders.get('o-doomed')).toBeNull();
+        expect(await s.bindings.findById('b-doomed')).toBeNull();
+        expect((await s.audit.list({ limit: 10 })).items).toEqual([]);
+
+        const order = await s.transaction(async (tx) => {
+          const o = await tx.orders.create({ id: 'o1', kind: 'renewal', accountId: 'a', organizationId: 'o' });
+          // Errors thrown on purpose leave the transaction usable.
+          await rejectsWith(tx.orders.transition('o1', { event: 'extend', expectedState: 'created' }), 'ORDER_TRANSITION_INVALID');
+          await rejectsWith(tx.orders.transition('o1', { event: 'extend', expectedState: 'paid' }), 'ORDER_CHANGED');
+          await rejectsWith(tx.envelopes.record(envelope('keep')), 'INVALID_ARGUMENT');
+          await tx.envelopes.withdraw('env-keep');
+          return tx.orders.transition(o.id, { event: 'pay', expectedState: 'created' });
+        });
+        expect(await s.orders.get('o1')).toEqual(order);
+        expect((await s.envelopes.get('env-keep'))?.status).toBe('withdrawn');
+      });
+
+      it('refuses the outer envelope and order stores inside a transaction', async () => {
+        const s = await open();
+        await s.transaction(async () => {
+          await rejectsWith(s.envelopes.get('x'), 'INVALID_ARGUMENT');
+          await rejectsWith(s.orders.get('x'), 'INVALID_ARGUMENT');
+        });
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('migrates idempotently, keeping envelopes and orders', async () => {
+        const s = await open();
+        await s.envelopes.record(envelope(1));
+        await s.orders.create({ id: 'o1', kind: 'issue', accountId: 'a', organizationId: 'o' });
+        await s.migrate();
+        await s.migrate();
+        expect(await s.envelopes.get('env-1')).not.toBeNull();
+        expect(await s.orders.get('o1')).not.toBeNull();
       });
     });
   });

@@ -24,7 +24,27 @@ export type {
   StoreOptions,
   StoreSet,
   Stores,
+  AccountPageQuery,
+  EnvelopeRecipient,
+  NewSealedEnvelope,
+  NewServiceOrder,
+  OpenEnvelopeQuery,
+  OrderQuery,
+  OrderTransition,
+  RenewalStores,
+  RenewalStoreSet,
+  SealedEnvelope,
+  SealedEnvelopeStatus,
+  SealedEnvelopeStore,
+  ServiceOrder,
+  ServiceOrderCertificate,
+  ServiceOrderEvent,
+  ServiceOrderKind,
+  ServiceOrderState,
+  ServiceOrderStore,
 } from './types';
+// Sealed bids and CA service orders: the risk assessment and the order state model.
+export * from '../renewal/index';
 export { DEFAULT_SCOPE, MAX_PAGE_SIZE } from './validate';
 export { createMemoryStores } from './memory';
 export { createSqliteStores, SQLITE_MIGRATIONS, type SqliteStoreOptions } from './sqlite';

@@ -1,4 +1,5 @@
-import { describeStoreContract } from './contract';
+import { describeRenewalStoreContract, describeStoreContract } from './contract';
 import { createMemoryStores } from './memory';
 
 describeStoreContract('memory', (options) => createMemoryStores(options));
+describeRenewalStoreContract('memory', (options) => createMemoryStores(options));

@@ -2,6 +2,7 @@
  * The in-memory adapter: for tests, demos and single-process development. Every call runs alone
  * (see `syncStores`); a transaction keeps an undo log and replays it backwards on failure.
  */
+import { MemoryEnvelopes, MemoryOrders } from './memory-renewal';
 import { syncStores, type Direct, type SyncEngine } from './unit-of-work';
 import type {
   AuditEvent,
@@ -18,8 +19,10 @@ import type {
   NewBinding,
   Page,
   PendingChallenge,
+  RenewalStores,
+  SealedEnvelope,
+  ServiceOrder,
   StoreOptions,
-  Stores,
 } from './types';
 import {
   alreadyBound,
@@ -36,6 +39,7 @@ import {
   duplicateId,
   expiringCursor,
   normalizeChallenge,
+  normalizeEncryptionFacts,
   normalizeFacts,
   normalizeNewBinding,
   normalizeNewEvent,
@@ -132,6 +136,7 @@ function copyBinding(b: Binding): Binding {
   return {
     ...b,
     certificate: copyFacts(b.certificate),
+    ...(b.encryptionCertificate !== undefined && { encryptionCertificate: copyFacts(b.encryptionCertificate) }),
     permissions: [...b.permissions],
     boundAt: new Date(b.boundAt.getTime()),
     updatedAt: new Date(b.updatedAt.getTime()),
@@ -224,15 +229,26 @@ class MemoryBindings implements Direct<BindingStore> {
     return this.#list((b) => b.organizationId === organizationId);
   }
 
-  updateCertificateFacts(id: string, facts: CertificateFacts, expectedSerial?: string): Binding | null {
+  updateCertificateFacts(
+    id: string,
+    facts: CertificateFacts,
+    expectedSerial?: string,
+    encryptionCertificate?: CertificateFacts,
+  ): Binding | null {
     const found = this.#byId.get(checkId(id, 'id'));
     const certificate = normalizeFacts(facts);
+    const encryption = encryptionCertificate === undefined ? undefined : normalizeEncryptionFacts(encryptionCertificate);
     if (expectedSerial !== undefined) checkId(expectedSerial, 'expectedSerial');
     if (found === undefined) return null;
     if (expectedSerial !== undefined && found.certificate.serialNumber !== expectedSerial) {
       throw bindingChanged(found.id, expectedSerial, found.certificate.serialNumber);
     }
-    const updated: Binding = { ...found, certificate, updatedAt: new Date(this.#clock().getTime()) };
+    const updated: Binding = {
+      ...found,
+      certificate,
+      ...(encryption !== undefined && { encryptionCertificate: encryption }),
+      updatedAt: new Date(this.#clock().getTime()),
+    };
     this.#byId.set(found.id, updated);
     return copyBinding(updated);
   }
@@ -371,7 +387,7 @@ class MemoryAudit implements Direct<AuditLog> {
  * });
  * ```
  */
-export function createMemoryStores(options: StoreOptions = {}): Stores {
+export function createMemoryStores(options: StoreOptions = {}): RenewalStores {
   const clock = options.clock ?? (() => new Date());
   const journal = new Journal();
   const engine: SyncEngine = {
@@ -380,6 +396,8 @@ export function createMemoryStores(options: StoreOptions = {}): Stores {
       challenges: new MemoryChallenges(journal),
       bindings: new MemoryBindings(journal, clock),
       audit: new MemoryAudit(journal, clock),
+      envelopes: new MemoryEnvelopes(new JournaledMap<string, SealedEnvelope>(journal), clock),
+      orders: new MemoryOrders(new JournaledMap<string, ServiceOrder>(journal), clock),
     },
     begin: () => journal.begin(),
     commit: () => journal.commit(),

@@ -17,9 +17,9 @@ import { ORIGIN, USCC, fakeClock, makeCa, makeContext, signedToken } from '../..
 import { verifyLogin } from '../login/verify-login';
 import { defineProviderInfo, type CaProvider } from '../providers/index';
 import { issueCertificate, utf8Extension } from '../testing/index';
-import { sameIdentityBinding, describeStoreContract } from './contract';
+import { describeRenewalStoreContract, sameIdentityBinding, describeStoreContract } from './contract';
 import { createPostgresStores } from './postgres';
-import type { StoreOptions, Stores } from './types';
+import type { RenewalStores, StoreOptions } from './types';
 
 const urlFile = join(REPO_ROOT, '.tools/pg/url');
 const explicit = process.env['DATABASE_URL'] || undefined;
@@ -55,7 +55,7 @@ afterAll(async () => {
 
 const schemaName = (): string => `yz_test_${randomBytes(6).toString('hex')}`;
 
-async function freshStores(options: StoreOptions): Promise<Stores> {
+async function freshStores(options: StoreOptions): Promise<RenewalStores> {
   if (pool === null) throw new Error('no pool');
   const schema = schemaName();
   const stores = createPostgresStores({ ...options, pool, schema });
@@ -70,6 +70,7 @@ async function freshStores(options: StoreOptions): Promise<Stores> {
 }
 
 if (enabled) describeStoreContract('postgres', freshStores);
+if (enabled) describeRenewalStoreContract('postgres', freshStores);
 
 describe.skipIf(!enabled)('postgres: bindings stored under the 0.x identity key', () => {
   it('move to the current key on the first login with the exact bound certificate, and only then', async () => {
@@ -195,7 +196,7 @@ describe.skipIf(!enabled)('postgres adapter', () => {
       const b = await stores.bindings.insert(binding('a1'));
       expect(await stores.bindings.findById(b.id)).toEqual(b);
       const versions = await pool.query(`SELECT version FROM "${schema}".yizheng_schema_migrations`);
-      expect(versions.rows).toEqual([{ version: 1 }]);
+      expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     } finally {
       await stores.close();
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -8,7 +8,8 @@
  * transaction takes one client from the pool for `BEGIN` ... `COMMIT` at READ COMMITTED.
  */
 import { YizhengError } from '../errors/index';
-import { BINDING_COLUMNS, bindingValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
+import { BINDING_COLUMN_COUNT, BINDING_COLUMNS, bindingValues, encryptionValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
+import { PgEnvelopes, PgOrders } from './postgres-renewal';
 import { Gate, TxScope } from './unit-of-work';
 import type {
   AuditEvent,
@@ -25,9 +26,9 @@ import type {
   NewBinding,
   Page,
   PendingChallenge,
+  RenewalStores,
+  RenewalStoreSet,
   StoreOptions,
-  StoreSet,
-  Stores,
 } from './types';
 import {
   alreadyBound,
@@ -41,6 +42,7 @@ import {
   checkPurpose,
   duplicateId,
   normalizeChallenge,
+  normalizeEncryptionFacts,
   normalizeFacts,
   normalizeNewBinding,
   normalizeNewEvent,
@@ -157,6 +159,58 @@ CREATE INDEX yizheng_audit_target ON {s}yizheng_audit (target_account_id, seq);
 CREATE INDEX yizheng_audit_binding ON {s}yizheng_audit (binding_id, seq);
 `,
   },
+  {
+    version: 2,
+    name: 'sealed envelopes, service orders',
+    sql: `
+CREATE TABLE {s}yizheng_sealed_envelopes (
+  id                    text COLLATE "C" NOT NULL PRIMARY KEY,
+  project_id            text NOT NULL,
+  bid_id                text NOT NULL,
+  account_id            text NOT NULL,
+  organization_id       text NOT NULL,
+  recipient_sha256      text NOT NULL,
+  recipient_serial      text NOT NULL,
+  recipient_issuer_dn   text NOT NULL,
+  recipient_provider_id text,
+  sealed_at             timestamptz NOT NULL,
+  opens_at              timestamptz NOT NULL,
+  status                text NOT NULL CHECK (status IN ('sealed', 'opened', 'withdrawn')),
+  opened_at             timestamptz,
+  withdrawn_at          timestamptz
+);
+CREATE INDEX yizheng_sealed_envelopes_recipient ON {s}yizheng_sealed_envelopes (recipient_sha256, opens_at, id) WHERE status = 'sealed';
+CREATE INDEX yizheng_sealed_envelopes_account ON {s}yizheng_sealed_envelopes (account_id, sealed_at, id);
+
+CREATE TABLE {s}yizheng_service_orders (
+  id              text COLLATE "C" NOT NULL PRIMARY KEY,
+  kind            text NOT NULL CHECK (kind IN ('issue', 'renewal', 'repair', 'freeze')),
+  state           text NOT NULL,
+  account_id      text NOT NULL,
+  organization_id text NOT NULL,
+  provider_id     text,
+  cert_serial     text,
+  cert_sha256     text,
+  reference       text,
+  created_at      timestamptz NOT NULL,
+  updated_at      timestamptz NOT NULL
+);
+CREATE INDEX yizheng_service_orders_account ON {s}yizheng_service_orders (account_id, created_at, id);
+`,
+  },
+  {
+    version: 3,
+    name: 'binding encryption certificate',
+    sql: `
+ALTER TABLE {s}yizheng_bindings
+  ADD COLUMN enc_serial_number text,
+  ADD COLUMN enc_sha256 text,
+  ADD COLUMN enc_subject_dn text,
+  ADD COLUMN enc_issuer_dn text,
+  ADD COLUMN enc_not_before timestamptz,
+  ADD COLUMN enc_not_after timestamptz;
+`,
+  },
 ];
 
 /** PostgreSQL's values as `pg` returns them: times as Dates (or text), bigints as text, JSON parsed. */
@@ -212,6 +266,8 @@ interface Tables {
   readonly challenges: string;
   readonly bindings: string;
   readonly audit: string;
+  readonly envelopes: string;
+  readonly orders: string;
   readonly migrations: string;
 }
 
@@ -259,6 +315,9 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
+/** `$1, $2, …` for every column of {@link BINDING_COLUMNS}. */
+const PLACEHOLDERS = Array.from({ length: BINDING_COLUMN_COUNT }, (_, i) => `$${i + 1}`).join(', ');
+
 class PgBindings implements BindingStore {
   readonly #q: Query;
   readonly #t: Tables;
@@ -281,7 +340,7 @@ class PgBindings implements BindingStore {
     // it vanished in between (unbound meanwhile), the insert is simply tried again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const inserted = await this.#q(
-        `INSERT INTO ${this.#t.bindings} (${BINDING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+        `INSERT INTO ${this.#t.bindings} (${BINDING_COLUMNS}) VALUES (${PLACEHOLDERS})
          ON CONFLICT DO NOTHING RETURNING id`,
         values,
       );
@@ -324,15 +383,25 @@ class PgBindings implements BindingStore {
     return rows.map((row) => reader.binding(row));
   }
 
-  async updateCertificateFacts(id: string, facts: CertificateFacts, expectedSerial?: string): Promise<Binding | null> {
+  async updateCertificateFacts(
+    id: string,
+    facts: CertificateFacts,
+    expectedSerial?: string,
+    encryptionCertificate?: CertificateFacts,
+  ): Promise<Binding | null> {
     checkId(id, 'id');
     const f = normalizeFacts(facts);
+    const e = encryptionCertificate === undefined ? undefined : normalizeEncryptionFacts(encryptionCertificate);
     const expected = expectedSerial === undefined ? null : checkId(expectedSerial, 'expectedSerial');
+    // Without new encryption facts (all NULL here) the stored ones stay.
     const rows = await this.#q(
       `UPDATE ${this.#t.bindings} SET serial_number = $1, sha256 = $2, subject_dn = $3, issuer_dn = $4, not_before = $5,
-         not_after = $6, key_id = $7, updated_at = $8
+         not_after = $6, key_id = $7, updated_at = $8,
+         enc_serial_number = COALESCE($11::text, enc_serial_number), enc_sha256 = COALESCE($12::text, enc_sha256),
+         enc_subject_dn = COALESCE($13::text, enc_subject_dn), enc_issuer_dn = COALESCE($14::text, enc_issuer_dn),
+         enc_not_before = COALESCE($15::timestamptz, enc_not_before), enc_not_after = COALESCE($16::timestamptz, enc_not_after)
        WHERE id = $9 AND ($10::text IS NULL OR serial_number = $10) RETURNING ${BINDING_COLUMNS}`,
-      [...factsValues(f, asIs), this.#clock(), id, expected],
+      [...factsValues(f, asIs), this.#clock(), id, expected, ...encryptionValues(e, asIs)],
     );
     const row = rows[0];
     if (row !== undefined) return reader.binding(row);
@@ -493,16 +562,18 @@ class PgAudit implements AuditLog {
   }
 }
 
-function storeSet(q: Query, t: Tables, clock: () => Date, inTransaction: boolean): StoreSet {
+function storeSet(q: Query, t: Tables, clock: () => Date, inTransaction: boolean): RenewalStoreSet {
   return Object.freeze({
     challenges: new PgChallenges(q, t),
     bindings: new PgBindings(q, t, clock, inTransaction),
     audit: new PgAudit(q, t, clock),
+    envelopes: new PgEnvelopes(q, t.envelopes, reader, clock),
+    orders: new PgOrders(q, t.orders, reader, clock),
   });
 }
 
 /** A store set whose every call first passes `guard`. */
-function guarded(inner: StoreSet, guard: (what: string) => void): StoreSet {
+function guarded(inner: RenewalStoreSet, guard: (what: string) => void): RenewalStoreSet {
   const wrap = <S extends object>(name: string, target: S): S =>
     new Proxy(target, {
       get(obj, key, receiver) {
@@ -522,6 +593,8 @@ function guarded(inner: StoreSet, guard: (what: string) => void): StoreSet {
     challenges: wrap('challenges', inner.challenges),
     bindings: wrap('bindings', inner.bindings),
     audit: wrap('audit', inner.audit),
+    envelopes: wrap('envelopes', inner.envelopes),
+    orders: wrap('orders', inner.orders),
   });
 }
 
@@ -553,7 +626,7 @@ async function loadPool(connectionString: string, max: number): Promise<Postgres
  * await stores.migrate();
  * ```
  */
-export function createPostgresStores(options: PostgresStoreOptions): Stores {
+export function createPostgresStores(options: PostgresStoreOptions): RenewalStores {
   const clock = options.clock ?? (() => new Date());
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
@@ -564,6 +637,8 @@ export function createPostgresStores(options: PostgresStoreOptions): Stores {
     challenges: `${prefix}yizheng_challenges`,
     bindings: `${prefix}yizheng_bindings`,
     audit: `${prefix}yizheng_audit`,
+    envelopes: `${prefix}yizheng_sealed_envelopes`,
+    orders: `${prefix}yizheng_service_orders`,
     migrations: `${prefix}yizheng_schema_migrations`,
   };
 
@@ -621,7 +696,7 @@ export function createPostgresStores(options: PostgresStoreOptions): Stores {
   return Object.freeze({
     kind: 'postgres' as const,
     ...outside,
-    async transaction<T>(fn: (tx: StoreSet) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: RenewalStoreSet) => Promise<T>): Promise<T> {
       gate.assertOutside('transaction');
       assertOpen();
       return withClient(async (client) => {

@@ -12,7 +12,14 @@ export type Row = Readonly<Record<string, unknown>>;
 
 /** The columns of yizheng_bindings, in the order {@link bindingValues} writes them. */
 export const BINDING_COLUMNS =
-  'id, scope, identity_key, provider_id, account_id, organization_id, enterprise_code, entity_name, serial_number, sha256, subject_dn, issuer_dn, not_before, not_after, key_id, is_admin, permissions, bound_at, bound_by, updated_at';
+  'id, scope, identity_key, provider_id, account_id, organization_id, enterprise_code, entity_name, serial_number, sha256, subject_dn, issuer_dn, not_before, not_after, key_id, is_admin, permissions, bound_at, bound_by, updated_at, ' +
+  'enc_serial_number, enc_sha256, enc_subject_dn, enc_issuer_dn, enc_not_before, enc_not_after';
+
+/** How many columns {@link BINDING_COLUMNS} lists (and {@link bindingValues} writes). */
+export const BINDING_COLUMN_COUNT = 26;
+
+/** The encryption certificate's columns (migration step 3), in {@link BINDING_COLUMNS} order. */
+export const ENCRYPTION_COLUMNS = ['enc_serial_number', 'enc_sha256', 'enc_subject_dn', 'enc_issuer_dn', 'enc_not_before', 'enc_not_after'] as const;
 
 /** How an adapter writes a timestamp, the admin flag and the permission list. */
 export interface ValueEncoding<V> {
@@ -27,6 +34,15 @@ export interface ValueEncoding<V> {
 /** The certificate columns, serial_number through key_id, in {@link BINDING_COLUMNS} order. */
 export function factsValues<V>(f: CertificateFacts, time: (value: Date) => V): (string | null | V)[] {
   return [f.serialNumber, f.sha256, f.subjectDn, f.issuerDn, time(f.notBefore), time(f.notAfter), f.keyId ?? null];
+}
+
+/**
+ * The encryption certificate's columns, enc_serial_number through enc_not_after: all NULL when the
+ * binding holds none.
+ */
+export function encryptionValues<V>(f: CertificateFacts | undefined, time: (value: Date) => V): (string | null | V)[] {
+  if (f === undefined) return [null, null, null, null, null, null];
+  return [f.serialNumber, f.sha256, f.subjectDn, f.issuerDn, time(f.notBefore), time(f.notAfter)];
 }
 
 /** Every column of a binding, in {@link BINDING_COLUMNS} order. */
@@ -46,6 +62,7 @@ export function bindingValues<V>(b: Binding, encode: ValueEncoding<V>): (string 
     encode.time(b.boundAt),
     b.boundBy,
     encode.time(b.updatedAt),
+    ...encryptionValues(b.encryptionCertificate, encode.time),
   ];
 }
 
@@ -121,6 +138,7 @@ export abstract class RowReader {
     const issuerDn = this.str(row, 'issuer_dn');
     const notBefore = this.date(row, 'not_before');
     const notAfter = this.date(row, 'not_after');
+    const encryptionCertificate = this.encryptionFacts(row);
     return {
       id: this.str(row, 'id'),
       scope: this.str(row, 'scope'),
@@ -134,11 +152,26 @@ export abstract class RowReader {
         keyId === undefined
           ? { serialNumber, sha256, subjectDn, issuerDn, notBefore, notAfter }
           : { serialNumber, sha256, subjectDn, issuerDn, notBefore, notAfter, keyId },
+      ...(encryptionCertificate !== undefined && { encryptionCertificate }),
       isAdmin: this.flag(row, 'is_admin'),
       permissions: this.strings(row, 'permissions'),
       boundAt: this.date(row, 'bound_at'),
       boundBy: this.str(row, 'bound_by'),
       updatedAt: this.date(row, 'updated_at'),
+    };
+  }
+
+  /** The encryption certificate's facts of a yizheng_bindings row; undefined when its columns are NULL. */
+  encryptionFacts(row: Row): CertificateFacts | undefined {
+    const sha256 = this.optStr(row, 'enc_sha256');
+    if (sha256 === undefined) return undefined;
+    return {
+      serialNumber: this.str(row, 'enc_serial_number'),
+      sha256,
+      subjectDn: this.str(row, 'enc_subject_dn'),
+      issuerDn: this.str(row, 'enc_issuer_dn'),
+      notBefore: this.date(row, 'enc_not_before'),
+      notAfter: this.date(row, 'enc_not_after'),
     };
   }
 

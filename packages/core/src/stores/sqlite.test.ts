@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sameIdentityBinding, describeStoreContract } from './contract';
-import { createSqliteStores } from './sqlite';
+import { describeRenewalStoreContract, sameIdentityBinding, describeStoreContract } from './contract';
+import { createSqliteStores, SQLITE_MIGRATIONS } from './sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'yizheng-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,6 +12,8 @@ let n = 0;
 
 describeStoreContract('sqlite :memory:', (options) => createSqliteStores(options));
 describeStoreContract('sqlite file', (options) => createSqliteStores({ ...options, path: join(dir, `contract-${n++}.db`) }));
+describeRenewalStoreContract('sqlite :memory:', (options) => createSqliteStores(options));
+describeRenewalStoreContract('sqlite file', (options) => createSqliteStores({ ...options, path: join(dir, `renewal-${n++}.db`) }));
 
 const binding = (accountId: string) => sameIdentityBinding('cfca', accountId);
 
@@ -25,7 +27,7 @@ describe('sqlite adapter', () => {
     expect(await again.bindings.findById(b.id)).toEqual(b);
     await again.close();
     const raw = new DatabaseSync(path);
-    expect(raw.prepare('SELECT version FROM yizheng_schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(raw.prepare('SELECT version FROM yizheng_schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     raw.close();
   });
@@ -77,6 +79,24 @@ describe('sqlite adapter', () => {
       .join('\n');
     expect(plan).toMatch(/USING INDEX yizheng_bindings_identity \(scope=\? AND identity_key>\? AND identity_key<\?\)/);
     raw.close();
+  });
+
+  it('upgrades a database of schema version 1, keeping its bindings and adding envelopes and orders', async () => {
+    const path = join(dir, 'upgrade.db');
+    const raw = new DatabaseSync(path);
+    raw.exec('CREATE TABLE yizheng_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    raw.exec(SQLITE_MIGRATIONS[0]?.sql ?? '');
+    raw.prepare('INSERT INTO yizheng_schema_migrations VALUES (1, ?, 0)').run(SQLITE_MIGRATIONS[0]?.name ?? '');
+    raw.close();
+    const old = createSqliteStores({ path, migrate: false });
+    const b = await old.bindings.insert(binding('a1'));
+    await expect(old.envelopes.get('x')).rejects.toThrow(/no such table/);
+    await old.close();
+    const upgraded = createSqliteStores({ path });
+    expect(await upgraded.bindings.findById(b.id)).toEqual(b);
+    const order = await upgraded.orders.create({ kind: 'renewal', accountId: 'a1', organizationId: 'o1' });
+    expect(await upgraded.orders.get(order.id)).toEqual(order);
+    await upgraded.close();
   });
 
   it('can open without migrating, and migrate later', async () => {

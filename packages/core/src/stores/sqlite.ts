@@ -13,7 +13,8 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { YizhengError } from '../errors/index';
-import { BINDING_COLUMNS, bindingValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
+import { BINDING_COLUMN_COUNT, BINDING_COLUMNS, bindingValues, encryptionValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
+import { SqliteEnvelopes, SqliteOrders } from './sqlite-renewal';
 import { Gate, syncStores, type Direct, type SyncEngine } from './unit-of-work';
 import type {
   AuditEvent,
@@ -30,8 +31,8 @@ import type {
   NewBinding,
   Page,
   PendingChallenge,
+  RenewalStores,
   StoreOptions,
-  Stores,
 } from './types';
 import {
   alreadyBound,
@@ -45,6 +46,7 @@ import {
   checkPurpose,
   duplicateId,
   normalizeChallenge,
+  normalizeEncryptionFacts,
   normalizeFacts,
   normalizeNewBinding,
   normalizeNewEvent,
@@ -56,7 +58,7 @@ import {
 export interface SqliteStoreOptions extends StoreOptions {
   /** Database file; `':memory:'` (the default) for a private in-memory database. */
   readonly path?: string;
-  /** Run {@link Stores.migrate} when opening (default `true`). */
+  /** Run {@link RenewalStores.migrate} when opening (default `true`). */
   readonly migrate?: boolean;
   /** How long to wait for another process's write lock, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
@@ -125,6 +127,57 @@ CREATE TABLE yizheng_audit (
 CREATE INDEX yizheng_audit_actor ON yizheng_audit (actor_account_id, seq);
 CREATE INDEX yizheng_audit_target ON yizheng_audit (target_account_id, seq);
 CREATE INDEX yizheng_audit_binding ON yizheng_audit (binding_id, seq);
+`,
+  },
+  {
+    version: 2,
+    name: 'sealed envelopes, service orders',
+    sql: `
+CREATE TABLE yizheng_sealed_envelopes (
+  id                    TEXT NOT NULL PRIMARY KEY,
+  project_id            TEXT NOT NULL,
+  bid_id                TEXT NOT NULL,
+  account_id            TEXT NOT NULL,
+  organization_id       TEXT NOT NULL,
+  recipient_sha256      TEXT NOT NULL,
+  recipient_serial      TEXT NOT NULL,
+  recipient_issuer_dn   TEXT NOT NULL,
+  recipient_provider_id TEXT,
+  sealed_at             INTEGER NOT NULL,
+  opens_at              INTEGER NOT NULL,
+  status                TEXT NOT NULL CHECK (status IN ('sealed', 'opened', 'withdrawn')),
+  opened_at             INTEGER,
+  withdrawn_at          INTEGER
+);
+CREATE INDEX yizheng_sealed_envelopes_recipient ON yizheng_sealed_envelopes (recipient_sha256, status, opens_at, id);
+CREATE INDEX yizheng_sealed_envelopes_account ON yizheng_sealed_envelopes (account_id, sealed_at, id);
+
+CREATE TABLE yizheng_service_orders (
+  id              TEXT NOT NULL PRIMARY KEY,
+  kind            TEXT NOT NULL CHECK (kind IN ('issue', 'renewal', 'repair', 'freeze')),
+  state           TEXT NOT NULL,
+  account_id      TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  provider_id     TEXT,
+  cert_serial     TEXT,
+  cert_sha256     TEXT,
+  reference       TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX yizheng_service_orders_account ON yizheng_service_orders (account_id, created_at, id);
+`,
+  },
+  {
+    version: 3,
+    name: 'binding encryption certificate',
+    sql: `
+ALTER TABLE yizheng_bindings ADD COLUMN enc_serial_number TEXT;
+ALTER TABLE yizheng_bindings ADD COLUMN enc_sha256 TEXT;
+ALTER TABLE yizheng_bindings ADD COLUMN enc_subject_dn TEXT;
+ALTER TABLE yizheng_bindings ADD COLUMN enc_issuer_dn TEXT;
+ALTER TABLE yizheng_bindings ADD COLUMN enc_not_before INTEGER;
+ALTER TABLE yizheng_bindings ADD COLUMN enc_not_after INTEGER;
 `,
   },
 ];
@@ -248,7 +301,7 @@ class SqliteBindings implements Direct<BindingStore> {
     const b = normalizeNewBinding(binding, this.#clock());
     const r = this.#s
       .get(
-        `INSERT INTO yizheng_bindings (${BINDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO yizheng_bindings (${BINDING_COLUMNS}) VALUES (${Array<string>(BINDING_COLUMN_COUNT).fill('?').join(', ')})
          ON CONFLICT DO NOTHING`,
       )
       .run(...bindingValues(b, SQLITE_VALUES));
@@ -284,17 +337,26 @@ class SqliteBindings implements Direct<BindingStore> {
       .map((row) => reader.binding(row));
   }
 
-  updateCertificateFacts(id: string, facts: CertificateFacts, expectedSerial?: string): Binding | null {
+  updateCertificateFacts(
+    id: string,
+    facts: CertificateFacts,
+    expectedSerial?: string,
+    encryptionCertificate?: CertificateFacts,
+  ): Binding | null {
     checkId(id, 'id');
     const f = normalizeFacts(facts);
+    const e = encryptionCertificate === undefined ? undefined : normalizeEncryptionFacts(encryptionCertificate);
     const expected = expectedSerial === undefined ? null : checkId(expectedSerial, 'expectedSerial');
+    // Without new encryption facts (all NULL here, enc_sha256 is never NULL for a stored one) the stored ones stay.
     const row = this.#s
       .get(
         `UPDATE yizheng_bindings SET serial_number = ?, sha256 = ?, subject_dn = ?, issuer_dn = ?, not_before = ?,
-           not_after = ?, key_id = ?, updated_at = ?
+           not_after = ?, key_id = ?, enc_serial_number = COALESCE(?, enc_serial_number), enc_sha256 = COALESCE(?, enc_sha256),
+           enc_subject_dn = COALESCE(?, enc_subject_dn), enc_issuer_dn = COALESCE(?, enc_issuer_dn),
+           enc_not_before = COALESCE(?, enc_not_before), enc_not_after = COALESCE(?, enc_not_after), updated_at = ?
          WHERE id = ? AND (? IS NULL OR serial_number = ?) RETURNING ${BINDING_COLUMNS}`,
       )
-      .get(...factsValues(f, epochMs), this.#clock().getTime(), id, expected, expected);
+      .get(...factsValues(f, epochMs), ...encryptionValues(e, epochMs), this.#clock().getTime(), id, expected, expected);
     if (row !== undefined) return reader.binding(row);
     const current = this.#s.get('SELECT serial_number FROM yizheng_bindings WHERE id = ?').get(id);
     if (current === undefined || expected === null) return null;
@@ -507,7 +569,7 @@ function migrate(db: DatabaseSync): void {
  * const binding = await stores.bindings.findByIdentity('default', identityKey);
  * ```
  */
-export function createSqliteStores(options: SqliteStoreOptions = {}): Stores {
+export function createSqliteStores(options: SqliteStoreOptions = {}): RenewalStores {
   const { DatabaseSync } = loadSqlite();
   const clock = options.clock ?? (() => new Date());
   const path = options.path ?? ':memory:';
@@ -535,6 +597,8 @@ export function createSqliteStores(options: SqliteStoreOptions = {}): Stores {
       challenges: new SqliteChallenges(statements),
       bindings: new SqliteBindings(statements, clock),
       audit: new SqliteAudit(statements, clock),
+      envelopes: new SqliteEnvelopes(statements, reader, clock),
+      orders: new SqliteOrders(statements, reader, clock),
     },
     begin: () => db.exec('BEGIN IMMEDIATE'),
     commit: () => db.exec('COMMIT'),

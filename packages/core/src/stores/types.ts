@@ -80,6 +80,12 @@ export interface Binding {
   readonly entityName: string;
   /** The certificate as last seen. */
   readonly certificate: CertificateFacts;
+  /**
+   * The encryption certificate (加密证书) of the same key (双证书), as last presented at binding or
+   * login; absent when the page never sent one. Bids are sealed to it, so a renewal that changes it is
+   * worth a warning. Its `keyId` is never stored (the key's id is the signing certificate's).
+   */
+  readonly encryptionCertificate?: CertificateFacts;
   /** Whether this certificate acts as the organisation's administrator (是否管理员). */
   readonly isAdmin: boolean;
   /** The permissions granted to this certificate (权限管理), sorted, without duplicates. */
@@ -112,6 +118,8 @@ export interface NewBinding {
   readonly entityName: string;
   /** See {@link Binding.certificate}. */
   readonly certificate: CertificateFacts;
+  /** See {@link Binding.encryptionCertificate}; defaults to none. */
+  readonly encryptionCertificate?: CertificateFacts;
   /** Defaults to `false`. */
   readonly isAdmin?: boolean;
   /** Defaults to none. */
@@ -169,9 +177,16 @@ export interface BindingStore {
   /**
    * Replaces the stored certificate facts (refresh at login, continuation after renewal) and bumps
    * `updatedAt`. With `expectedSerial`, only when the stored serial still equals it; otherwise rejects
-   * with `BINDING_CHANGED`. Resolves to the updated binding, or `null` when there is no such binding.
+   * with `BINDING_CHANGED`. With `encryptionCertificate`, replaces the stored encryption certificate's
+   * facts too (without it they stay as they are). Resolves to the updated binding, or `null` when
+   * there is no such binding.
    */
-  updateCertificateFacts(id: string, facts: CertificateFacts, expectedSerial?: string): Promise<Binding | null>;
+  updateCertificateFacts(
+    id: string,
+    facts: CertificateFacts,
+    expectedSerial?: string,
+    encryptionCertificate?: CertificateFacts,
+  ): Promise<Binding | null>;
   /**
    * Moves a binding to a new identity key (used when the key derivation changes: a binding stored
    * under an earlier key moves on the first login with its exact certificate). Conditional on the
@@ -299,4 +314,233 @@ export interface Stores extends StoreSet {
 export interface StoreOptions {
   /** The clock for defaulted times (`boundAt`, `updatedAt`, audit `at`). Defaults to `() => new Date()`. */
   readonly clock?: () => Date;
+}
+
+/** Where a sealed bid stands: still encrypted, opened at 开标, or withdrawn (撤回) by the supplier. */
+export type SealedEnvelopeStatus = 'sealed' | 'opened' | 'withdrawn';
+
+/** The encryption certificate a bid was sealed to (the 加密证书 of the supplier's dual-certificate key). */
+export interface EnvelopeRecipient {
+  /** SHA-256 of the encryption certificate's DER, lowercase hex. */
+  readonly sha256: string;
+  /** Its serial number, uppercase hex without separators. */
+  readonly serialNumber: string;
+  /** Its issuer distinguished name, as displayed. */
+  readonly issuerDn: string;
+  /** The CA provider that issued it, when known. */
+  readonly providerId?: string;
+}
+
+/** The platform's record of one sealed bid (投标文件加密): whose key it needs and when it is opened. */
+export interface SealedEnvelope {
+  /** Stable id of this record. */
+  readonly id: string;
+  /** The platform's project or lot (项目/标段) the bid is for. */
+  readonly projectId: string;
+  /** The platform's id of the bid (投标文件). */
+  readonly bidId: string;
+  /** The account that submitted the bid. */
+  readonly accountId: string;
+  /** The organisation (市场主体) that bids. */
+  readonly organizationId: string;
+  /** The certificate whose key decrypts the bid. */
+  readonly recipient: EnvelopeRecipient;
+  /** When the bid was sealed (submitted). */
+  readonly sealedAt: Date;
+  /** When bids are opened (开标时间). */
+  readonly opensAt: Date;
+  /** Where the bid stands. */
+  readonly status: SealedEnvelopeStatus;
+  /** When it was opened; only for `opened`. */
+  readonly openedAt?: Date;
+  /** When it was withdrawn; only for `withdrawn`. */
+  readonly withdrawnAt?: Date;
+}
+
+/** What `SealedEnvelopeStore.record` takes: a sealed bid whose id and seal time may be defaulted. */
+export interface NewSealedEnvelope {
+  /** Defaults to a random UUID; must be unique. */
+  readonly id?: string;
+  /** See {@link SealedEnvelope.projectId}. */
+  readonly projectId: string;
+  /** See {@link SealedEnvelope.bidId}. */
+  readonly bidId: string;
+  /** See {@link SealedEnvelope.accountId}. */
+  readonly accountId: string;
+  /** See {@link SealedEnvelope.organizationId}. */
+  readonly organizationId: string;
+  /** See {@link SealedEnvelope.recipient}. */
+  readonly recipient: EnvelopeRecipient;
+  /** Defaults to the store's clock. */
+  readonly sealedAt?: Date;
+  /** The 开标 time; must be after `sealedAt`. */
+  readonly opensAt: Date;
+}
+
+/** Which envelopes `SealedEnvelopeStore.listOpenByRecipient` returns. */
+export interface OpenEnvelopeQuery {
+  /** Only envelopes whose 开标 time is strictly after this (e.g. skip records never marked opened long ago). */
+  readonly opensAfter?: Date;
+  /** Page size, 1 to 10,000. */
+  readonly limit: number;
+  /** The previous page's `nextCursor`. */
+  readonly cursor?: string | null;
+}
+
+/** One page of a listing by account. */
+export interface AccountPageQuery {
+  /** Page size, 1 to 10,000. */
+  readonly limit: number;
+  /** The previous page's `nextCursor`. */
+  readonly cursor?: string | null;
+}
+
+/**
+ * Sealed bids and the certificates they were sealed to, so that a renewal or repair that changes the
+ * encryption key can be checked against bids still waiting for 开标.
+ */
+export interface SealedEnvelopeStore {
+  /** Stores a sealed bid as `sealed` and resolves to it as stored. A duplicate id rejects with `INVALID_ARGUMENT`. */
+  record(envelope: NewSealedEnvelope): Promise<SealedEnvelope>;
+  /** The envelope with this id, or `null`. */
+  get(id: string): Promise<SealedEnvelope | null>;
+  /**
+   * Marks a sealed envelope opened at `at` (default: the store's clock). Resolves to the updated record,
+   * or `null` when there is no envelope with this id that is still `sealed`; of concurrent calls exactly
+   * one gets the record.
+   */
+  markOpened(id: string, at?: Date): Promise<SealedEnvelope | null>;
+  /** As {@link SealedEnvelopeStore.markOpened}, marking the envelope `withdrawn`. */
+  withdraw(id: string, at?: Date): Promise<SealedEnvelope | null>;
+  /**
+   * Envelopes sealed to the certificate with this SHA-256 that are still `sealed` (neither opened nor
+   * withdrawn, whether or not their 开标 time has passed), ordered by (`opensAt`, `id`), one page at a time.
+   */
+  listOpenByRecipient(sha256: string, query: OpenEnvelopeQuery): Promise<Page<SealedEnvelope>>;
+  /** An account's envelopes in any status, ordered by (`sealedAt`, `id`), one page at a time. */
+  listByAccount(accountId: string, query: AccountPageQuery): Promise<Page<SealedEnvelope>>;
+}
+
+/**
+ * The CA services a platform takes orders for: 申领 (`issue`), 续费与延期 (`renewal`), 修复 (`repair`)
+ * and 冻结/解冻 (`freeze`).
+ */
+export type ServiceOrderKind = 'issue' | 'renewal' | 'repair' | 'freeze';
+
+/**
+ * Where an order stands. `created` (已提交), `paid` (已付款; for a renewal 已续费，未延期), `issued`
+ * (已发证), `extended` (已延期), `repaired` (已修复), `cancelled` (已取消), `frozen` (已冻结) and
+ * `unfrozen` (已解冻). Which states a kind uses, and how it moves between them, is `ORDER_TRANSITIONS`.
+ */
+export type ServiceOrderState = 'created' | 'paid' | 'issued' | 'extended' | 'repaired' | 'cancelled' | 'frozen' | 'unfrozen';
+
+/** What happens to an order. */
+export type ServiceOrderEvent = 'pay' | 'issue' | 'extend' | 'repair' | 'cancel' | 'freeze' | 'unfreeze';
+
+/** The certificate a service order concerns. */
+export interface ServiceOrderCertificate {
+  /** Serial number, uppercase hex without separators. */
+  readonly serialNumber: string;
+  /** SHA-256 of the certificate's DER, lowercase hex. */
+  readonly sha256: string;
+}
+
+/** A CA service order (CA服务订单). */
+export interface ServiceOrder {
+  /** Stable id of the order. */
+  readonly id: string;
+  /** Which service. */
+  readonly kind: ServiceOrderKind;
+  /** Where it stands. */
+  readonly state: ServiceOrderState;
+  /** The account that placed it. */
+  readonly accountId: string;
+  /** The organisation it is for. */
+  readonly organizationId: string;
+  /** The CA provider that performs it, when known. */
+  readonly providerId?: string;
+  /** The certificate concerned (none for an `issue` order until the certificate exists). */
+  readonly certificate?: ServiceOrderCertificate;
+  /** The CA's or payment system's reference (订单号), when there is one. */
+  readonly reference?: string;
+  /** When it was placed. */
+  readonly createdAt: Date;
+  /** When it last changed state. */
+  readonly updatedAt: Date;
+}
+
+/** What `ServiceOrderStore.create` takes; the order starts in its kind's initial state. */
+export interface NewServiceOrder {
+  /** Defaults to a random UUID; must be unique. */
+  readonly id?: string;
+  /** See {@link ServiceOrder.kind}. */
+  readonly kind: ServiceOrderKind;
+  /** See {@link ServiceOrder.accountId}. */
+  readonly accountId: string;
+  /** See {@link ServiceOrder.organizationId}. */
+  readonly organizationId: string;
+  /** See {@link ServiceOrder.providerId}. */
+  readonly providerId?: string;
+  /** See {@link ServiceOrder.certificate}. */
+  readonly certificate?: ServiceOrderCertificate;
+  /** See {@link ServiceOrder.reference}. */
+  readonly reference?: string;
+  /** Defaults to the store's clock. */
+  readonly createdAt?: Date;
+}
+
+/** A state change asked of `ServiceOrderStore.transition`. */
+export interface OrderTransition {
+  /** What happened. */
+  readonly event: ServiceOrderEvent;
+  /** The state the caller saw: the change applies only while the order is still in it. */
+  readonly expectedState: ServiceOrderState;
+  /** When; defaults to the store's clock. */
+  readonly at?: Date;
+}
+
+/** Which orders `ServiceOrderStore.listByAccount` returns. */
+export interface OrderQuery {
+  /** Only orders of this kind. */
+  readonly kind?: ServiceOrderKind;
+  /** Only orders in this state (e.g. renewal orders `paid`: 已续费，未延期). */
+  readonly state?: ServiceOrderState;
+  /** Page size, 1 to 10,000. */
+  readonly limit: number;
+  /** The previous page's `nextCursor`. */
+  readonly cursor?: string | null;
+}
+
+/** CA service orders, each moving through its kind's states. */
+export interface ServiceOrderStore {
+  /** Stores a new order in its kind's initial state. A duplicate id rejects with `INVALID_ARGUMENT`. */
+  create(order: NewServiceOrder): Promise<ServiceOrder>;
+  /** The order with this id, or `null`. */
+  get(id: string): Promise<ServiceOrder | null>;
+  /**
+   * Applies an event, only while the order is still in `expectedState`: resolves to the updated order,
+   * or `null` when there is no such order. Rejects with `ORDER_CHANGED` when the order has moved on
+   * (of concurrent transitions from one state exactly one succeeds), and with
+   * `ORDER_TRANSITION_INVALID` when the event is not allowed in that state.
+   */
+  transition(id: string, change: OrderTransition): Promise<ServiceOrder | null>;
+  /** An account's orders, newest first (by `createdAt`, then `id`), one page at a time. */
+  listByAccount(accountId: string, query: OrderQuery): Promise<Page<ServiceOrder>>;
+}
+
+/** The stores with sealed-bid records and CA service orders, as seen inside or outside a transaction. */
+export interface RenewalStoreSet extends StoreSet {
+  /** Sealed bids and the certificates they were sealed to. */
+  readonly envelopes: SealedEnvelopeStore;
+  /** CA service orders. */
+  readonly orders: ServiceOrderStore;
+}
+
+/**
+ * What the built-in adapters provide: {@link Stores} plus sealed-bid records and CA service orders,
+ * all in one unit of work.
+ */
+export interface RenewalStores extends Stores, RenewalStoreSet {
+  /** As {@link Stores.transaction}, the callback's stores including envelopes and orders. */
+  transaction<T>(fn: (tx: RenewalStoreSet) => Promise<T>): Promise<T>;
 }

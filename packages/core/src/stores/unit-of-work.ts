@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { YizhengError } from '../errors/index';
-import type { AuditLog, BindingStore, ChallengeStore, StoreSet, Stores } from './types';
+import type { AuditLog, BindingStore, ChallengeStore, RenewalStores, RenewalStoreSet, SealedEnvelopeStore, ServiceOrderStore, Stores } from './types';
 
 /**
  * Serialises work (a promise-chain mutex) and marks the async context of a running transaction, so a
@@ -69,7 +69,7 @@ export type Direct<S> = {
   [K in keyof S]: S[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R | Promise<R> : never;
 };
 
-/** The three store implementations an adapter provides, possibly synchronous. */
+/** The store implementations an adapter provides, possibly synchronous. */
 export interface DirectStoreSet {
   /** Challenge store implementation. */
   readonly challenges: Direct<ChallengeStore>;
@@ -77,6 +77,10 @@ export interface DirectStoreSet {
   readonly bindings: Direct<BindingStore>;
   /** Audit log implementation. */
   readonly audit: Direct<AuditLog>;
+  /** Sealed-envelope store implementation. */
+  readonly envelopes: Direct<SealedEnvelopeStore>;
+  /** Service-order store implementation. */
+  readonly orders: Direct<ServiceOrderStore>;
 }
 
 type AnyMethod = (...args: unknown[]) => unknown;
@@ -99,11 +103,13 @@ function wrap<S>(name: string, impl: Direct<S>, run: Runner): S {
 }
 
 /** Async stores over direct implementations, every call going through `run`. */
-export function wrapStoreSet(impl: DirectStoreSet, run: Runner): StoreSet {
+export function wrapStoreSet(impl: DirectStoreSet, run: Runner): RenewalStoreSet {
   return Object.freeze({
     challenges: wrap<ChallengeStore>('challenges', impl.challenges, run),
     bindings: wrap<BindingStore>('bindings', impl.bindings, run),
     audit: wrap<AuditLog>('audit', impl.audit, run),
+    envelopes: wrap<SealedEnvelopeStore>('envelopes', impl.envelopes, run),
+    orders: wrap<ServiceOrderStore>('orders', impl.orders, run),
   });
 }
 
@@ -133,7 +139,7 @@ export interface SyncEngine {
  * async callers queue behind it, so they never run inside someone else's open transaction. Stores
  * that share a database (two connections to one SQLite file) should share one gate.
  */
-export function syncStores(engine: SyncEngine, gate: Gate = new Gate()): Stores {
+export function syncStores(engine: SyncEngine, gate: Gate = new Gate()): RenewalStores {
   let closed = false;
   const assertOpen = (): void => {
     if (closed) throw new YizhengError('INVALID_ARGUMENT', { reason: 'the stores have been closed' });
@@ -149,7 +155,7 @@ export function syncStores(engine: SyncEngine, gate: Gate = new Gate()): Stores 
   return Object.freeze({
     kind: engine.kind,
     ...base,
-    async transaction<T>(fn: (tx: StoreSet) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: RenewalStoreSet) => Promise<T>): Promise<T> {
       gate.assertOutside('transaction');
       assertOpen();
       return gate.exclusive(async () => {

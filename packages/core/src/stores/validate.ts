@@ -112,6 +112,13 @@ export function normalizeFacts(f: CertificateFacts): CertificateFacts {
   return f.keyId === undefined ? facts : { ...facts, keyId: checkText(f.keyId, 'certificate.keyId') };
 }
 
+/** A checked copy of an encryption certificate's facts, without `keyId` (never stored for it). */
+export function normalizeEncryptionFacts(f: CertificateFacts): CertificateFacts {
+  if (typeof f !== 'object' || (f as unknown) === null) throw invalid('encryption certificate facts must be an object');
+  const n = normalizeFacts(f);
+  return { serialNumber: n.serialNumber, sha256: n.sha256, subjectDn: n.subjectDn, issuerDn: n.issuerDn, notBefore: n.notBefore, notAfter: n.notAfter };
+}
+
 /** A checked, sorted, de-duplicated copy of the authorisation. */
 export function normalizePermissions(p: BindingPermissions): BindingPermissions {
   if (typeof p !== 'object' || p === null) throw invalid('permissions must be an object');
@@ -141,6 +148,7 @@ export function normalizeNewBinding(b: NewBinding, now: Date): Binding {
     enterpriseCode: checkText(b.enterpriseCode, 'enterpriseCode'),
     entityName: checkText(b.entityName, 'entityName'),
     certificate: normalizeFacts(b.certificate),
+    ...(b.encryptionCertificate !== undefined && { encryptionCertificate: normalizeEncryptionFacts(b.encryptionCertificate) }),
     isAdmin,
     permissions,
     boundAt,

@@ -105,6 +105,18 @@ export interface Pkcs11BridgeDriver extends TokenDriver {
   connect(): Promise<BridgeHello>;
   /** The signing certificates; `pinPad` marks keys that take the PIN on a PIN pad. */
   listCertificates(options?: TokenCallOptions): Promise<Pkcs11BridgeCertificate[]>;
+  /**
+   * Decrypts a key-transport ciphertext (base64; an envelope's content key) with the key of the
+   * certificate's encryption pair on the token (or its own key when it has none), after `login` to
+   * the certificate; resolves with the plaintext, base64, and ends the login (one decryption per PIN
+   * entry, as for signatures). RSA only through standard PKCS#11: `rsa-oaep` (SHA-256, the default),
+   * `rsa-oaep-sha1`, `rsa-pkcs1`; SM2 and EC keys, and mechanisms the token refuses (SoftHSM2 has
+   * OAEP with SHA-1 only), are `MECHANISM_UNSUPPORTED`.
+   */
+  decrypt(
+    request: { readonly certificateId: string; readonly ciphertext: string; readonly algorithm?: 'sm2' | 'rsa-oaep' | 'rsa-oaep-sha1' | 'rsa-pkcs1' | undefined },
+    options?: TokenCallOptions,
+  ): Promise<string>;
 }
 
 const CLIENT_NAME = 'yizheng-bridge';
@@ -289,6 +301,12 @@ export function createPkcs11BridgeDriver(options: Pkcs11BridgeDriverOptions = {}
         throw error('CLIENT_PROTOCOL_ERROR', { reason: 'malformed signature answer' });
       }
       return { signature: sig.signature, format: sig.format };
+    },
+    async decrypt(request, options) {
+      const params = { certId: request.certificateId, ciphertext: request.ciphertext, ...(request.algorithm !== undefined && { algorithm: request.algorithm }) };
+      const out = await ensure<{ plaintext?: unknown }>('decrypt', params, options);
+      if (typeof out?.plaintext !== 'string') throw error('CLIENT_PROTOCOL_ERROR', { reason: 'malformed decryption answer' });
+      return out.plaintext;
     },
     getPinStatus(certId, options) {
       return ensure<PinStatus>('getPinStatus', { certId }, options);

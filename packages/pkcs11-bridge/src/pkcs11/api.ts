@@ -55,12 +55,26 @@ export interface Pkcs11Info {
   readonly cryptokiVersion: { readonly major: number; readonly minor: number };
 }
 
+/** CK_RSA_PKCS_OAEP_PARAMS as `pkcs11js` takes it (`type` is its CK_PARAMS_RSA_OAEP tag, 4). */
+export interface Pkcs11RsaOaepParams {
+  /** `pkcs11js`'s parameter tag: 4 (CK_PARAMS_RSA_OAEP). */
+  readonly type: number;
+  /** CKM_ of the hash (CKM_SHA_1, CKM_SHA256). */
+  readonly hashAlg: number;
+  /** CKG_ of the mask generation function (CKG_MGF1_SHA1, CKG_MGF1_SHA256). */
+  readonly mgf: number;
+  /** CKZ_DATA_SPECIFIED. */
+  readonly source: number;
+  /** The label; absent for the empty one. */
+  readonly sourceData?: Buffer;
+}
+
 /** A mechanism and its parameter. */
 export interface Pkcs11Mechanism {
   /** CKM_ value. */
   readonly mechanism: number;
-  /** The parameter, for vendor mechanisms that take one (e.g. an SM2 user id). */
-  readonly parameter?: Buffer;
+  /** The parameter: bytes for vendor mechanisms that take one (e.g. an SM2 user id), or RSA-OAEP's parameters. */
+  readonly parameter?: Buffer | Pkcs11RsaOaepParams;
 }
 
 /** The functions of a PKCS#11 module that Yizheng calls, in `pkcs11js`'s shape. */
@@ -101,6 +115,10 @@ export interface Pkcs11Api {
   C_SignInit(session: Pkcs11Handle, mechanism: Pkcs11Mechanism, key: Pkcs11Handle): void;
   /** C_Sign into `outData`; returns the part of it written. */
   C_Sign(session: Pkcs11Handle, inData: Buffer, outData: Buffer): Buffer;
+  /** C_DecryptInit (optional here: a test double may leave it out; a call then fails with CKR_FUNCTION_NOT_SUPPORTED). */
+  C_DecryptInit?(session: Pkcs11Handle, mechanism: Pkcs11Mechanism, key: Pkcs11Handle): void;
+  /** C_Decrypt into `outData`; returns the part of it written. */
+  C_Decrypt?(session: Pkcs11Handle, inData: Buffer, outData: Buffer): Buffer;
   /** Unloads the library (pkcs11js), after C_Finalize. */
   close?(): void;
 }
@@ -128,6 +146,8 @@ export const PKCS11_FUNCTIONS: readonly Pkcs11Function[] = [
   'C_GetAttributeValue',
   'C_SignInit',
   'C_Sign',
+  'C_DecryptInit',
+  'C_Decrypt',
 ];
 
 /**
@@ -137,7 +157,7 @@ export const PKCS11_FUNCTIONS: readonly Pkcs11Function[] = [
  *
  * @internal
  */
-export type Pkcs11AsyncApi = { readonly [F in Pkcs11Function]: (...args: Parameters<Pkcs11Api[F]>) => Promise<ReturnType<Pkcs11Api[F]>> } & {
+export type Pkcs11AsyncApi = { readonly [F in Pkcs11Function]-?: (...args: Parameters<NonNullable<Pkcs11Api[F]>>) => Promise<ReturnType<NonNullable<Pkcs11Api[F]>>> } & {
   close(): Promise<void>;
 };
 
@@ -152,7 +172,11 @@ export function inThread(api: Pkcs11Api): Pkcs11AsyncApi {
     close: async () => api.close?.(),
   };
   for (const fn of PKCS11_FUNCTIONS) {
-    out[fn] = async (...args: unknown[]) => (api[fn] as (...a: unknown[]) => unknown).apply(api, args);
+    out[fn] = async (...args: unknown[]) => {
+      const f = api[fn] as ((...a: unknown[]) => unknown) | undefined;
+      if (typeof f !== 'function') throw Object.assign(new Error(`CKR_FUNCTION_NOT_SUPPORTED: ${fn}`), { code: 0x54 });
+      return f.apply(api, args);
+    };
   }
   return out as Pkcs11AsyncApi;
 }

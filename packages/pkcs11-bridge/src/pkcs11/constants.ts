@@ -27,6 +27,7 @@ export const CKA_VALUE = 0x011;
 export const CKA_CERTIFICATE_TYPE = 0x080;
 export const CKA_KEY_TYPE = 0x100;
 export const CKA_ID = 0x102;
+export const CKA_DECRYPT = 0x105;
 export const CKA_SIGN = 0x108;
 export const CKA_EC_PARAMS = 0x180;
 
@@ -34,7 +35,15 @@ export const CKK_RSA = 0x00;
 export const CKK_EC = 0x03;
 
 export const CKM_RSA_PKCS = 0x0001;
+export const CKM_RSA_PKCS_OAEP = 0x0009;
 export const CKM_SHA256_RSA_PKCS = 0x0040;
+export const CKM_SHA_1 = 0x0220;
+export const CKM_SHA256 = 0x0250;
+export const CKG_MGF1_SHA1 = 0x01;
+export const CKG_MGF1_SHA256 = 0x02;
+export const CKZ_DATA_SPECIFIED = 0x01;
+/** `pkcs11js`'s tag for a CK_RSA_PKCS_OAEP_PARAMS mechanism parameter object. */
+export const CK_PARAMS_RSA_OAEP = 4;
 export const CKM_ECDSA = 0x1041;
 export const CKM_ECDSA_SHA256 = 0x1044;
 /** Where vendor-defined mechanisms (such as most SM2 ones) start. */
@@ -45,6 +54,10 @@ export const CKR_CANCEL = 0x01;
 export const CKR_HOST_MEMORY = 0x02;
 export const CKR_GENERAL_ERROR = 0x05;
 export const CKR_FUNCTION_FAILED = 0x06;
+export const CKR_ARGUMENTS_BAD = 0x07;
+export const CKR_ENCRYPTED_DATA_INVALID = 0x40;
+export const CKR_ENCRYPTED_DATA_LEN_RANGE = 0x41;
+export const CKR_FUNCTION_NOT_SUPPORTED = 0x54;
 export const CKR_DEVICE_ERROR = 0x30;
 export const CKR_DEVICE_MEMORY = 0x31;
 export const CKR_DEVICE_REMOVED = 0x32;

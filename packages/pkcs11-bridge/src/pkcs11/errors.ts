@@ -37,6 +37,7 @@ export function wrongPinError(state: PinState, cause?: unknown): YizhengError {
 export function mechanismName(mechanism: number): string {
   const known: Record<number, string> = {
     [C.CKM_RSA_PKCS]: 'CKM_RSA_PKCS',
+    [C.CKM_RSA_PKCS_OAEP]: 'CKM_RSA_PKCS_OAEP',
     [C.CKM_SHA256_RSA_PKCS]: 'CKM_SHA256_RSA_PKCS',
     [C.CKM_ECDSA]: 'CKM_ECDSA',
     [C.CKM_ECDSA_SHA256]: 'CKM_ECDSA_SHA256',

@@ -130,6 +130,31 @@ export interface Pkcs11SignOptions {
   readonly keepLoggedIn?: boolean;
 }
 
+/** How a key-transport ciphertext was made (as the page driver contract names it). */
+export type Pkcs11DecryptAlgorithm = 'rsa-oaep' | 'rsa-oaep-sha1' | 'rsa-pkcs1' | 'sm2';
+
+/** Options of {@link Pkcs11Login.decrypt}. */
+export interface Pkcs11DecryptOptions {
+  /**
+   * How the ciphertext was made; default `rsa-oaep` for RSA keys. `rsa-oaep` is CKM_RSA_PKCS_OAEP with
+   * SHA-256 and MGF1-SHA-256 (SoftHSM2 2.6 refuses it: only SHA-1), `rsa-oaep-sha1` with SHA-1 and
+   * MGF1-SHA-1, `rsa-pkcs1` CKM_RSA_PKCS. `sm2` needs a vendor mechanism: MECHANISM_UNSUPPORTED.
+   */
+  readonly algorithm?: Pkcs11DecryptAlgorithm;
+  /** Stay logged in after decrypting (default false: every decryption needs the PIN again). */
+  readonly keepLoggedIn?: boolean;
+}
+
+/** A plaintext a token decrypted. */
+export interface Pkcs11Decryption {
+  /** The plaintext. */
+  readonly plaintext: Uint8Array;
+  /** The mechanism used, e.g. `CKM_RSA_PKCS_OAEP`. */
+  readonly mechanism: string;
+  /** CKA_ID (hex) of the key that decrypted: the encryption certificate's when the certificate has a pair. */
+  readonly keyId: string;
+}
+
 /** A signature made by a token. */
 export interface Pkcs11Signature {
   /** The signature bytes. */
@@ -422,6 +447,18 @@ export class Pkcs11Module {
     });
   }
 
+  /** @internal */
+  _decrypt(login: Pkcs11Login, session: Pkcs11Handle, keyId: string, ciphertext: Uint8Array, options: Pkcs11DecryptOptions): Promise<Pkcs11Decryption> {
+    return this.#exclusive(async () => {
+      try {
+        if (!login.active) throw new YizhengError('TOKEN_LOGIN_REQUIRED', {}); // ended while waiting its turn
+        return await this.#decryptNow(login, session, keyId, ciphertext, options);
+      } finally {
+        if (!options.keepLoggedIn) await this.#endThisLogin(login);
+      }
+    });
+  }
+
   /** @internal The login is already marked ended; logs its session out in turn (even while closing). */
   _logout(login: Pkcs11Login, session: Pkcs11Handle): Promise<void> {
     if (this.#logins.get(login.tokenKey) === login) this.#logins.delete(login.tokenKey);
@@ -491,6 +528,50 @@ export class Pkcs11Module {
       const token = await this.#tokenByKey(login.tokenKey);
       if (token === undefined) await this.#endLogin(login.tokenKey);
       throw mapPkcs11Error(err, { fn: 'C_Sign', tokenGone: token === undefined, ...(mechanism !== undefined && { mechanism }) });
+    }
+  }
+
+  async #decryptNow(login: Pkcs11Login, session: Pkcs11Handle, keyId: string, ciphertext: Uint8Array, options: Pkcs11DecryptOptions): Promise<Pkcs11Decryption> {
+    let mechanism: number | undefined;
+    let stage = 'C_DecryptInit';
+    try {
+      const token = await this.#tokenByKey(login.tokenKey);
+      if (token === undefined) throw Object.assign(new Error('CKR_DEVICE_REMOVED'), { code: C.CKR_DEVICE_REMOVED });
+      const certificates = await this.#certificatesOn(token);
+      const cert = certificates.find((c) => c.keyId === keyId);
+      if (cert === undefined) throw new YizhengError('CERT_NOT_FOUND', { reason: 'no certificate with this CKA_ID' });
+      // The encryption pair's key decrypts; a certificate without a pair, its own.
+      const target = (cert.encryption && certificates.find((c) => c.keyId === cert.encryption?.keyId)) || cert;
+      const algorithm = options.algorithm ?? (target.keyType === 'sm2' ? 'sm2' : 'rsa-oaep');
+      if (target.keyType !== 'rsa' || algorithm === 'sm2') {
+        throw new YizhengError('MECHANISM_UNSUPPORTED', { mechanism: `${algorithm} decryption with a ${target.keyType} key (PKCS#11 has no standard SM2 mechanism; EC keys agree keys, they do not decrypt)` });
+      }
+      const oaep = algorithm === 'rsa-pkcs1' ? undefined : algorithm === 'rsa-oaep-sha1' ? [C.CKM_SHA_1, C.CKG_MGF1_SHA1] : [C.CKM_SHA256, C.CKG_MGF1_SHA256];
+      mechanism = oaep ? C.CKM_RSA_PKCS_OAEP : C.CKM_RSA_PKCS;
+      const keyHandle = (await this.#find(session, [{ type: C.CKA_CLASS, value: C.CKO_PRIVATE_KEY }, { type: C.CKA_ID, value: Buffer.from(target.keyId, 'hex') }]))[0];
+      if (keyHandle === undefined) throw new YizhengError('CERT_NOT_FOUND', { reason: 'no private key with this CKA_ID' });
+      const parameter = oaep && { type: C.CK_PARAMS_RSA_OAEP, hashAlg: oaep[0] as number, mgf: oaep[1] as number, source: C.CKZ_DATA_SPECIFIED };
+      try {
+        await this.#api.C_DecryptInit(session, { mechanism, ...(parameter && { parameter }) }, keyHandle);
+        stage = 'C_Decrypt';
+        const plaintext = await this.#api.C_Decrypt(session, Buffer.from(ciphertext), Buffer.alloc(1024));
+        return { plaintext: new Uint8Array(plaintext), mechanism: mechanismName(mechanism), keyId: target.keyId };
+      } catch (err) {
+        const ckr = ckrOf(err);
+        // SoftHSM2 2.6 answers OAEP with SHA-256 with CKR_ARGUMENTS_BAD (it only has SHA-1).
+        if (oaep && (ckr === C.CKR_ARGUMENTS_BAD || ckr === C.CKR_MECHANISM_PARAM_INVALID)) {
+          throw new YizhengError('MECHANISM_UNSUPPORTED', { mechanism: `CKM_RSA_PKCS_OAEP with ${algorithm === 'rsa-oaep' ? 'SHA-256' : 'SHA-1'}` }, { cause: err });
+        }
+        if (stage === 'C_Decrypt' && (ckr === C.CKR_ENCRYPTED_DATA_INVALID || ckr === C.CKR_ENCRYPTED_DATA_LEN_RANGE || ckr === C.CKR_GENERAL_ERROR || ckr === C.CKR_FUNCTION_FAILED) && (await this.#tokenByKey(login.tokenKey))) {
+          throw new YizhengError('CLIENT_REPORTED_ERROR', { fn: 'C_Decrypt', ...(ckr !== undefined && { vendorCode: ckr }), vendorText: err instanceof Error ? err.message.slice(0, 200) : 'C_Decrypt failed' }, { cause: err });
+        }
+        throw err;
+      }
+    } catch (err) {
+      if (isYizhengError(err)) throw err;
+      const token = await this.#tokenByKey(login.tokenKey);
+      if (token === undefined) await this.#endLogin(login.tokenKey);
+      throw mapPkcs11Error(err, { fn: stage, tokenGone: token === undefined, ...(mechanism !== undefined && { mechanism }) });
     }
   }
 
@@ -776,6 +857,21 @@ export class Pkcs11Login {
     if (!this.#active) throw new YizhengError('TOKEN_LOGIN_REQUIRED', {});
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     return this.#module._sign(this, this.#session, this.#slot, this.keyId, bytes, options);
+  }
+
+  /**
+   * Decrypts a key-transport ciphertext (an envelope's content key) with the private key of the
+   * certificate's encryption pair on the token (Chinese keys hold two), or of the certificate itself
+   * when it has no pair: RSA through CKM_RSA_PKCS_OAEP (SHA-256 or SHA-1) or CKM_RSA_PKCS. Logs out
+   * afterwards unless `keepLoggedIn`.
+   *
+   * @throws {YizhengError} TOKEN_LOGIN_REQUIRED when the login has ended; MECHANISM_UNSUPPORTED (an
+   *   SM2 or EC key, or a mechanism or OAEP hash the token refuses); CERT_NOT_FOUND (no such key);
+   *   CLIENT_REPORTED_ERROR (the token could not decrypt the ciphertext); DEVICE_REMOVED.
+   */
+  async decrypt(ciphertext: Uint8Array, options: Pkcs11DecryptOptions = {}): Promise<Pkcs11Decryption> {
+    if (!this.#active) throw new YizhengError('TOKEN_LOGIN_REQUIRED', {});
+    return this.#module._decrypt(this, this.#session, this.keyId, ciphertext, options);
   }
 
   /** Logs out and closes the session (idempotent; never rejects). `active` is false at once. */

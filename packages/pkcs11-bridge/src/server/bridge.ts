@@ -19,14 +19,17 @@
  * - a login belongs to one connection and holds its token until it signs, ends or expires: no other
  *   page's PIN operation can end it;
  * - only a Yizheng challenge text for the connection's own origin is signed;
- * - nothing secret is logged: no PIN, no signature, no challenge, no certificate.
+ * - a decryption (an envelope's content key, at 开标: at most 1 KiB of RSA ciphertext) needs the
+ *   connection's own login, like a signature, and ends it: one decryption per PIN entry (an approved
+ *   page holding the PIN can decrypt what was encrypted to the user's key: that is the feature);
+ * - nothing secret is logged: no PIN, no signature, no challenge, no certificate, no ciphertext or plaintext.
  */
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isYizhengError, normalizeOrigin, YizhengError } from '@yizheng/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { parseCertId, type Pkcs11Login, type Pkcs11Module, type Pkcs11TokenSummary } from '../pkcs11/module';
+import { parseCertId, type Pkcs11DecryptAlgorithm, type Pkcs11Login, type Pkcs11Module, type Pkcs11TokenSummary } from '../pkcs11/module';
 import { BRIDGE_PATH, BRIDGE_PROTOCOL, DEFAULT_BRIDGE_PORT, type BridgeEvent, type BridgeHello } from '../protocol';
 import type { Approver, PinPrompter, PinRequest } from './approval';
 import { assertSignableChallenge } from './challenge';
@@ -201,6 +204,18 @@ function stringParam(params: Readonly<Record<string, unknown>>, name: string, ma
 function certParam(params: Readonly<Record<string, unknown>>): CertRef {
   const certId = stringParam(params, 'certId', 512);
   return { certId, tokenKey: parseCertId(certId).tokenKey };
+}
+
+/** The decryption algorithms a page may name. */
+const DECRYPT_ALGORITHMS: readonly Pkcs11DecryptAlgorithm[] = ['rsa-oaep', 'rsa-oaep-sha1', 'rsa-pkcs1', 'sm2'];
+
+/** A ciphertext to decrypt: base64 of 1 to 1024 bytes (an RSA-8192 block at most). */
+function ciphertextParam(params: Readonly<Record<string, unknown>>): Uint8Array {
+  const v = params['ciphertext'];
+  if (typeof v !== 'string' || v.length > 1368 || !/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 !== 0) {
+    throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: 'ciphertext: base64 of at most 1024 bytes' });
+  }
+  return new Uint8Array(Buffer.from(v, 'base64'));
 }
 
 function pinParam(params: Readonly<Record<string, unknown>>, name: string): string {
@@ -570,6 +585,26 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         return { signature: Buffer.from(sig.signature).toString('base64'), format: sig.format };
       } finally {
         endLogin(conn, cert.tokenKey); // one signature per PIN entry
+      }
+    },
+    async decrypt(conn, params) {
+      const cert = certParam(params);
+      const ciphertext = ciphertextParam(params);
+      const algorithm = params['algorithm'] ?? undefined;
+      if (algorithm !== undefined && !DECRYPT_ALGORITHMS.includes(algorithm as Pkcs11DecryptAlgorithm)) {
+        throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: `unknown decryption algorithm (one of ${DECRYPT_ALGORITHMS.join(', ')})` });
+      }
+      const entry = conn.logins.get(cert.tokenKey);
+      if (!entry || entry.certId !== cert.certId || !entry.login.active) {
+        endLogin(conn, cert.tokenKey);
+        throw new YizhengError('TOKEN_LOGIN_REQUIRED', {});
+      }
+      try {
+        const out = await entry.login.decrypt(ciphertext, algorithm === undefined ? {} : { algorithm: algorithm as Pkcs11DecryptAlgorithm });
+        log.info('decrypted', { origin: conn.origin, connection: conn.id, token: cert.tokenKey, mechanism: out.mechanism });
+        return { plaintext: Buffer.from(out.plaintext).toString('base64') };
+      } finally {
+        endLogin(conn, cert.tokenKey); // one decryption per PIN entry
       }
     },
     async changePin(conn, params) {

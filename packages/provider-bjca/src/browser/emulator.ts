@@ -16,7 +16,9 @@
  * - `SOF_GetLastError` answers in BJCA's own small numbers, not the SOR table, with a message from
  *   `SOF_GetLastErrMsg` ({@link BJCA_EMULATED_ERRORS}: the numbers are the emulator's own, BJCA's
  *   table is not public; the message for a cancel says 取消);
- * - key insertion and removal are pushed as `{ call_cmd_id: "onUsbkeyChange" }`.
+ * - key insertion and removal are pushed as `{ call_cmd_id: "onUsbkeyChange" }`;
+ * - `SOF_PriKeyDecrypt(certId, inData)` decrypts the base64 ciphertext with the token's encryption
+ *   key and answers the base64 plaintext (the shape is assumed, see xtx.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -35,6 +37,7 @@ export const BJCA_EMULATED_ERRORS: Readonly<Record<string, { readonly code: numb
   CERT_NOT_FOUND: { code: 5, message: '未找到证书' },
   TOKEN_NOT_PRESENT: { code: 5, message: '未找到证书' },
   TOKEN_LOGIN_REQUIRED: { code: 6, message: '用户未登录' },
+  CLIENT_REPORTED_ERROR: { code: 7, message: '解密失败' },
 };
 const OTHER_ERROR = { code: 1, message: '未知错误' };
 
@@ -112,6 +115,8 @@ export async function startXtxEmulator(token: SoftwareToken, options: XtxEmulato
           return { value: String((await token.getPinStatus(id)).remaining) };
         case 'SOF_SignData':
           return { value: (await token.sign(id, String(params[1] ?? ''))).signature };
+        case 'SOF_PriKeyDecrypt':
+          return { value: await token.decrypt({ certificateId: id, ciphertext: String(params[1] ?? '') }) };
         case 'SOF_ChangePassWd':
           await token.changePin(id, String(params[1] ?? ''), String(params[2] ?? ''));
           return { value: 'true' };

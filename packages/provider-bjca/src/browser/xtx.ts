@@ -42,6 +42,13 @@
  * becomes `keyId`); PINs match `^.{6,16}$`; the exchange (encryption) certificate is
  * `SOF_ExportExChangeUserCert`. `SOF_SignData(certId, text)` signs the text's bytes and returns
  * base64 (DER for SM2 keys) (verified on a real BJCA signature).
+ *
+ * Decryption (an envelope's content key, at 开标): `SOF_PriKeyDecrypt(certId, inData)` returning a
+ * string (field: xtxasyn.js 3.4.1's function table, alias PriKeyDecrypt; there is no
+ * `SOF_AsymDecrypt`, and `SOF_DecryptData` opens a whole PKCS#7 envelope). Assumed: `inData` is the
+ * base64 ciphertext, the value the base64 plaintext, the container's encryption key decrypts with its
+ * own scheme (no algorithm argument: `algorithm` is not sent), and an empty value is a failure read
+ * like a signature's. It goes only where the PIN went (as the PIN-bearing calls do).
  */
 import {
   YizhengError,
@@ -108,8 +115,8 @@ const UNKNOWN_CERT_ID = -8;
 const BOOLEAN = /^SOF_(Login|LoginEx|ChangePassWd|Logout)$/;
 const NUMBER = /^SOF_(GetPinRetryCount|GetLastError)$/;
 const CANCELLED = /取消|cancel/i;
-/** Calls that carry a PIN or sign: sent only where a well-formed XTX reply came from. */
-const PINNED = /^SOF_(Login|LoginEx|ChangePassWd|SignData|SignMessage)$/;
+/** Calls that carry a PIN, sign or decrypt: sent only where a well-formed XTX reply came from. */
+const PINNED = /^SOF_(Login|LoginEx|ChangePassWd|SignData|SignMessage|PriKeyDecrypt)$/;
 /** The most of a vendor's text kept in an error. */
 const cut = (text: string): string => text.slice(0, 200);
 
@@ -383,6 +390,11 @@ export function createBjcaDriver(options: BjcaDriverOptions = {}): TokenDriver {
     async sign(certId, text, o) {
       if (typeof text !== 'string' || text === '') throw protocolError('nothing to sign');
       return { signature: await base64('SOF_SignData', certId, [certId, text], interactive, o), format: 'auto' };
+    },
+    async decrypt(request, o) {
+      const ciphertext = cleanBase64(request?.ciphertext);
+      if (ciphertext === undefined) throw protocolError('the ciphertext to decrypt is not base64');
+      return base64('SOF_PriKeyDecrypt', request.certificateId, [request.certificateId, ciphertext], interactive, o);
     },
     getPinStatus: pinStatus,
     async changePin(certId, oldPin, newPin, o) {
