@@ -714,3 +714,87 @@ export function openEnvelope(options: OpenEnvelopeOptions): Uint8Array {
     throw decryptFailed(e instanceof Error ? e.message : String(e));
   }
 }
+
+/**
+ * What the supplier's key must decrypt to open an envelope on the page at 开标: the content key the
+ * envelope holds for `certificate`, as the `ciphertext` and `algorithm` of a token driver's
+ * `decrypt` request.
+ */
+export interface EnvelopeKeyRequest {
+  /** The encrypted content key, base64 (SM2 ciphertext in its ASN.1 form, or the RSA block). */
+  readonly ciphertext: string;
+  /** How it was encrypted, in the token driver's words. */
+  readonly algorithm: 'sm2' | 'rsa-oaep' | 'rsa-oaep-sha1' | 'rsa-pkcs1';
+}
+
+function parseFor(envelope: unknown, certificate: Certificate | CertificateInput): { bytes: Uint8Array; env: ParsedEnvelope; recipient: RecipientInfo & { kind: 'ktri' } } {
+  if (!(envelope instanceof Uint8Array)) throw invalid('envelope must be a Uint8Array', 'envelope');
+  if (envelope.length > MAX_ENVELOPE_BYTES) throw new YizhengError('INPUT_TOO_LARGE', { what: 'envelope', limit: MAX_ENVELOPE_BYTES });
+  const env = parseEnvelope(envelope);
+  const recipient = findRecipient(env, toCertificate(certificate));
+  if (env.innerType !== O.data && env.innerType !== O.gmData) {
+    throw new YizhengError('ENVELOPE_MALFORMED', { reason: `unsupported inner content type ${env.innerType}` });
+  }
+  return { bytes: envelope, env, recipient };
+}
+
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof YizhengError) throw e;
+    if (e instanceof DerError) throw malformed(`${e.reason} (at byte ${e.offset})`);
+    throw decryptFailed(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * The first half of opening an envelope with a key the server never holds (the supplier's USB key
+ * at 开标): the encrypted content key for `certificate`, to pass to the page's token driver
+ * (`driver.decrypt({ certificateId, ciphertext, algorithm })`). The page sends the decrypted content
+ * key back, and {@link openEnvelopeWithKey} opens the content.
+ *
+ * @throws {YizhengError} as {@link openEnvelope}, and `ENVELOPE_MALFORMED` for an OAEP hash a token
+ *   driver cannot name (only SHA-256 and SHA-1 can).
+ */
+export function prepareEnvelopeOpening(options: { readonly envelope: Uint8Array; readonly certificate: Certificate | CertificateInput }): EnvelopeKeyRequest {
+  return guarded(() => {
+    const { bytes, recipient } = parseFor(options.envelope, options.certificate);
+    const oid = recipient.alg.oid;
+    const ciphertext = Buffer.from(recipient.encryptedKey).toString('base64');
+    if (oid === O.sm2Encrypt || oid === O.sm2) return { ciphertext, algorithm: 'sm2' };
+    if (oid === O.rsaEncryption) return { ciphertext, algorithm: 'rsa-pkcs1' };
+    if (oid === O.rsaesOaep) {
+      const hash = oaepHashOf(bytes, recipient.alg.params);
+      if (hash === 'sha256') return { ciphertext, algorithm: 'rsa-oaep' };
+      if (hash === 'sha1') return { ciphertext, algorithm: 'rsa-oaep-sha1' };
+      throw new YizhengError('ENVELOPE_MALFORMED', { reason: `OAEP with ${hash} cannot be decrypted by a token driver (SHA-256 or SHA-1 only)` });
+    }
+    throw new YizhengError('ENVELOPE_MALFORMED', { reason: `unsupported key encryption algorithm ${oid}` });
+  });
+}
+
+/**
+ * The second half of {@link prepareEnvelopeOpening}: opens the content of the envelope with the
+ * content key the supplier's key decrypted (raw bytes, or the base64 a token driver returns). A
+ * wrong key fails (content padding or GCM tag), never silently: but see {@link sealEnvelope} on
+ * integrity of CBC envelopes.
+ *
+ * @throws {YizhengError} as {@link openEnvelope}; `INVALID_ARGUMENT` when `contentKey` is neither
+ *   bytes nor base64.
+ */
+export function openEnvelopeWithKey(options: {
+  readonly envelope: Uint8Array;
+  readonly certificate: Certificate | CertificateInput;
+  readonly contentKey: Uint8Array | string;
+}): Uint8Array {
+  const raw = options.contentKey;
+  let cek: Uint8Array;
+  if (raw instanceof Uint8Array) cek = raw;
+  else if (typeof raw === 'string' && raw.length <= 128 && /^[A-Za-z0-9+/]+={0,2}$/.test(raw) && raw.length % 4 === 0) cek = u8(Buffer.from(raw, 'base64'));
+  else throw invalid('contentKey must be bytes or base64', 'contentKey');
+  return guarded(() => {
+    const { bytes, env } = parseFor(options.envelope, options.certificate);
+    return decryptContent(bytes, env, cek);
+  });
+}
