@@ -24,7 +24,7 @@ function guide(prefix: '' | '/en', t: Record<string, string>): DefaultTheme.Side
     },
     {
       text: t['group.guide'] ?? '',
-      items: [g('login-and-binding'), g('identity'), g('providers'), g('pkcs11-bridge'), g('stores-and-deployment'), g('enterprise-codes'), g('cli')],
+      items: [g('login-and-binding'), g('identity'), g('providers'), g('pkcs11-bridge'), g('stores-and-deployment'), g('envelopes'), g('renewal'), g('enterprise-codes'), g('cli')],
     },
     {
       text: t['group.reference'] ?? '',
@@ -48,6 +48,8 @@ const zh: Record<string, string> = {
   providers: 'CA插件与证书客户端',
   'pkcs11-bridge': 'PKCS#11 桥接',
   'stores-and-deployment': '存储与部署',
+  envelopes: '密封投标文件与开标解密',
+  renewal: '证书续期、延期与加密证书风险',
   'enterprise-codes': '企业代码',
   cli: '命令行',
   errors: '错误码',
@@ -66,6 +68,8 @@ const en: Record<string, string> = {
   providers: 'Providers and key clients',
   'pkcs11-bridge': 'PKCS#11 bridge',
   'stores-and-deployment': 'Stores and deployment',
+  envelopes: 'Sealing and opening bids',
+  renewal: 'Renewal, extension and the encryption-certificate risk',
   'enterprise-codes': 'Enterprise codes',
   cli: 'CLI',
   errors: 'Error codes',
