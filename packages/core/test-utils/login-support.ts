@@ -54,6 +54,17 @@ export function issueEnterpriseCertificate(
   });
 }
 
+/**
+ * The encryption certificate (加密证书) of an enterprise key: as {@link issueEnterpriseCertificate}
+ * (same subject layout, its own key), with keyEncipherment + dataEncipherment + keyAgreement.
+ */
+export function issueEnterpriseEncryptionCertificate(
+  ca: TestCertificate,
+  options: Omit<Parameters<typeof issueEnterpriseCertificate>[1] & object, 'keyUsage'> = {},
+): TestCertificate {
+  return issueEnterpriseCertificate(ca, { ...options, keyUsage: ['keyEncipherment', 'dataEncipherment', 'keyAgreement'] });
+}
+
 /** A context over memory stores trusting `anchors`. */
 export function makeContext(
   anchors: readonly TestCertificate[],
@@ -75,7 +86,14 @@ export function makeContext(
 export async function signedToken(
   cert: TestCertificate,
   context: YizhengContext,
-  options: { sessionId?: string; purpose?: 'login' | 'bind'; signText?: (text: string) => string; extra?: Record<string, unknown> } = {},
+  options: {
+    sessionId?: string;
+    purpose?: 'login' | 'bind';
+    signText?: (text: string) => string;
+    extra?: Record<string, unknown>;
+    /** The key's encryption certificate, sent as `encryptionCertificate`. */
+    encryption?: TestCertificate;
+  } = {},
 ): Promise<Record<string, unknown>> {
   const challenge = await issueChallenge(
     { sessionId: options.sessionId ?? 'session-1', origin: ORIGIN, purpose: options.purpose ?? 'login' },
@@ -86,6 +104,7 @@ export async function signedToken(
     format: 'yizheng:1',
     certificate: Buffer.from(cert.der).toString('base64'),
     signature: Buffer.from(cert.key.sign(new TextEncoder().encode(text))).toString('base64'),
+    ...(options.encryption && { encryptionCertificate: Buffer.from(options.encryption.der).toString('base64') }),
     ...options.extra,
   };
 }

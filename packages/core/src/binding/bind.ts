@@ -92,12 +92,15 @@ function alreadyBound(binding: Binding): YizhengError {
 
 /**
  * Binds the certificate that signed the session's `bind` challenge to the target account, and records
- * it in the audit log in the same transaction.
+ * it in the audit log in the same transaction. When the token carries the key's encryption
+ * certificate (`encryptionCertificate`), it must be the signing certificate's partner (same CA, same
+ * holder, an encryption key usage, valid now) and the binding keeps its facts.
  *
  * @throws {YizhengError} `BIND_FORBIDDEN` (an employee binding for someone else, or an admin of
  *   another organisation), any code of the shared token checks (as {@link verifyLogin}), `ENTERPRISE_CODE_MISMATCH` (with
  *   both codes, their kinds and the CA's hotline), `ENTERPRISE_CODE_UNDECIDED`, `CODE_INVALID`,
- *   `ALREADY_BOUND` (naming the masked account that holds it); `INVALID_ARGUMENT`, before the
+ *   `ALREADY_BOUND` (naming the masked account that holds it); `CERT_WRONG_PURPOSE` with
+ *   `reason: 'encryption-certificate-mismatch'` for an encryption certificate of another holder or CA; `INVALID_ARGUMENT`, before the
  *   challenge is consumed, for a request text no store can hold (`keyId`, permissions, account and
  *   organisation ids with NUL or an unpaired surrogate, empty or over 4096 characters).
  */
@@ -146,6 +149,7 @@ async function bindCertificateUnlocalized(request: BindRequest, context: Yizheng
         enterpriseCode: certificateCode,
         entityName: identity.entityName ?? certificate.subject.toString(),
         certificate: { ...certificateFacts(certificate), ...(request.keyId !== undefined && { keyId: request.keyId }) },
+        ...(verified.encryptionCertificate !== undefined && { encryptionCertificate: certificateFacts(verified.encryptionCertificate) }),
         isAdmin: request.isAdmin ?? false,
         permissions: request.permissions ?? [],
         boundBy: request.actor.accountId,
@@ -156,7 +160,13 @@ async function bindCertificateUnlocalized(request: BindRequest, context: Yizheng
         ...(request.actor.accountId !== request.target.accountId && { targetAccountId: request.target.accountId }),
         bindingId: binding.id,
         certificate: { serialNumber: certificate.serialNumber, sha256: certificate.sha256 },
-        details: { provider: provider.info.id, enterpriseCode: certificateCode },
+        details: {
+          provider: provider.info.id,
+          enterpriseCode: certificateCode,
+          ...(verified.encryptionCertificate !== undefined && {
+            encryptionCertificate: { serialNumber: verified.encryptionCertificate.serialNumber, sha256: verified.encryptionCertificate.sha256 },
+          }),
+        },
       });
       return binding;
     });

@@ -135,6 +135,16 @@ export const ERROR_CATALOGUE = {
       zh: '请检查电脑和服务器的系统时间；证书刚办理延期或更新时，新证书可能要到生效时间后（通常一个工作日内）才能使用。',
       en: 'Check the computer\'s and the server\'s clocks; just after an extension or renewal the new certificate may only become usable at its start time (usually within a working day).',
     },
+    reasons: {
+      'renewed-not-yet-valid': {
+        zh: "延期或修复后的证书可能在约一个工作日内显示'证书未生效'（{subject} 的有效期从 {notBefore} 开始），请稍后再试。",
+        en: "After an extension or repair the certificate may show 'not yet valid' for about a working day ({subject} is valid from {notBefore}); please try again later.",
+        remedy: {
+          zh: '该证书是已绑定证书延期或修复后的新证书，尚未到生效时间。请稍后再试，或联系CA机构确认生效时间；在此之前可使用账号密码登录。',
+          en: 'This is the extended or repaired successor of the bound certificate and its validity has not started yet. Try again later, or ask the CA when it takes effect; until then, sign in with the account and password.',
+        },
+      },
+    },
   },
   CERT_REVOKED: {
     zh: '证书已作废：{subject}（作废时间：{revocationTime}，原因：{revocationReason}）。',
@@ -230,6 +240,14 @@ export const ERROR_CATALOGUE = {
         remedy: {
           zh: '请选择UKey中用于身份认证的签名证书；如证书用途有误，请联系颁发证书的CA机构。',
           en: 'Choose the signing certificate on the key that is meant for authentication; if its usage is wrong, contact the issuing CA.',
+        },
+      },
+      'encryption-certificate-mismatch': {
+        zh: '随签名证书提交的加密证书（序列号：{serialNumber}）与签名证书不属于同一UKey的同一持有人，或不是有效的加密证书（{mismatch}）。',
+        en: 'The encryption certificate sent with the signing certificate (serial {serialNumber}) does not belong to the same holder on the same key, or is not a valid encryption certificate ({mismatch}).',
+        remedy: {
+          zh: '请使用同一UKey中的签名证书和加密证书（双证书）重试；如UKey中的加密证书有误或已过期，请联系颁发证书的CA机构。',
+          en: 'Try again with the signing and the encryption certificate of the same key (dual certificates); if the encryption certificate on the key is wrong or expired, contact the issuing CA.',
         },
       },
     },

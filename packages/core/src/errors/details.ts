@@ -149,6 +149,12 @@ export interface ErrorDetailsMap extends ClientErrorDetailsMap {
     readonly at?: string;
   };
   CERT_NOT_YET_VALID: PathFailureDetails & {
+    /**
+     * Why, in Chinese; or `renewed-not-yet-valid` when a login's certificate (signature and chain
+     * verified) is the not-yet-valid successor of the bound one, after an extension or repair (its
+     * catalogue text then applies; `reasonEn` still says when it becomes valid).
+     */
+    readonly reason: string;
     /** ISO 8601. */
     readonly notBefore: string;
     /** ISO 8601 (path validation sets it, with `at`). */
@@ -220,10 +226,20 @@ export interface ErrorDetailsMap extends ClientErrorDetailsMap {
   CERT_WRONG_PURPOSE: {
     readonly purpose: Purpose;
     readonly serialNumber: string;
-    /** `extended-key-usage`: keyUsage allows signing but extendedKeyUsage forbids login. */
-    readonly reason?: 'extended-key-usage';
-    /** The extended key usages, by name (with `reason`). */
+    /**
+     * `extended-key-usage`: keyUsage allows signing but extendedKeyUsage forbids login.
+     * `encryption-certificate-mismatch`: the token's encryption certificate is not the signing
+     * certificate's partner (then `purpose` and `serialNumber` are the encryption certificate's).
+     */
+    readonly reason?: 'extended-key-usage' | 'encryption-certificate-mismatch';
+    /** The extended key usages, by name (with `reason: 'extended-key-usage'`). */
     readonly extKeyUsage?: string;
+    /**
+     * Which check the encryption certificate failed (with `reason: 'encryption-certificate-mismatch'`):
+     * `issuer` (another issuer name or CA key), `holder` (another company or holder), `key-usage` (no
+     * keyEncipherment or dataEncipherment), `not-yet-valid` or `expired`.
+     */
+    readonly mismatch?: 'issuer' | 'holder' | 'key-usage' | 'not-yet-valid' | 'expired';
   };
   IDENTITY_NOT_FOUND: {
     readonly provider: string;

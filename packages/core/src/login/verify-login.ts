@@ -7,7 +7,9 @@ import type { Certificate } from '../cert/index';
 import { YizhengError } from '../errors/index';
 import type { ExpiryAssessment } from '../expiry/index';
 import type { ProviderIdentity } from '../providers/index';
-import type { Binding } from '../stores/index';
+import type { Binding, CertificateFacts, RenewalStores } from '../stores/index';
+import { assessRenewalRisk } from '../renewal/risk';
+import { clockOf } from '../context/defaults';
 import type { LoginWarning, YizhengContext } from '../context/context';
 import { certificateFacts, companyIsBound, findBinding } from '../context/lookup';
 import { verifyToken, type TokenRequest, type VerifiedToken } from '../token/verify-token';
@@ -31,6 +33,58 @@ export interface LoginResult {
   readonly expiry: ExpiryAssessment;
   /** What the page should show although login succeeded. */
   readonly warnings: readonly LoginWarning[];
+}
+
+/** True when the stored facts no longer describe the certificate (cheap comparisons, no DN strings). */
+function changedFacts(stored: CertificateFacts, certificate: Certificate): boolean {
+  return stored.sha256 !== certificate.sha256 || stored.serialNumber !== certificate.serialNumber
+    || stored.notAfter.getTime() !== certificate.notAfter.getTime()
+    || stored.notBefore.getTime() !== certificate.notBefore.getTime();
+}
+
+/** How many sealed envelopes an `ENCRYPTION_CERTIFICATE_CHANGED` warning lists in its details. */
+const LISTED_ENVELOPES = 20;
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** `YYYY-MM-DD HH:mm` in Beijing time, as 开标 times are announced. */
+function beijing(date: Date): string {
+  return new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** True when the stores keep sealed-bid records (the built-in adapters do; a platform's own may not). */
+function hasEnvelopes(stores: YizhengContext['stores']): stores is YizhengContext['stores'] & Pick<RenewalStores, 'envelopes'> {
+  const envelopes = (stores as Partial<RenewalStores>).envelopes;
+  return typeof envelopes === 'object' && typeof envelopes.listOpenByRecipient === 'function';
+}
+
+/**
+ * The `ENCRYPTION_CERTIFICATE_CHANGED` warning after a renewal or repair changed the encryption
+ * certificate: the bids still sealed to the previous one may no longer be decryptable with the new
+ * key. `null` when none are, or when the stores keep no sealed-bid records (nothing to warn about).
+ */
+async function encryptionChangedWarning(previous: CertificateFacts, current: Certificate, context: YizhengContext): Promise<LoginWarning | null> {
+  const stores = context.stores;
+  if (!hasEnvelopes(stores)) return null;
+  const risk = await assessRenewalRisk({ stores, certificate: previous, at: clockOf(context)(), maxListed: LISTED_ENVELOPES });
+  if (risk.count === 0 || risk.earliestOpening === null) return null;
+  const when = beijing(risk.earliestOpening);
+  return {
+    code: 'ENCRYPTION_CERTIFICATE_CHANGED',
+    message: {
+      'zh-CN': `加密证书已更换（原序列号：${previous.serialNumber}）。${risk.count}份投标文件使用原加密证书加密，可能无法解密，请联系CA机构恢复原加密密钥。最早开标时间：${when}（北京时间）。`,
+      en: `The encryption certificate has changed (previous serial ${previous.serialNumber}). ${risk.count} ${risk.count === 1 ? 'bid was' : 'bids were'} encrypted to the previous encryption certificate and may not be decryptable: ask the CA to recover the previous encryption key. Earliest opening: ${when} (Beijing time).`,
+    },
+    details: {
+      previousSerialNumber: previous.serialNumber,
+      previousSha256: previous.sha256,
+      serialNumber: current.serialNumber,
+      sha256: current.sha256,
+      count: risk.count,
+      overdue: risk.overdue,
+      earliestOpening: risk.earliestOpening.toISOString(),
+      envelopes: risk.openEnvelopes.map((e) => ({ id: e.id, projectId: e.projectId, bidId: e.bidId, opensAt: e.opensAt.toISOString() })),
+    },
+  };
 }
 
 /**
@@ -78,13 +132,31 @@ async function moveLegacyBinding(
  * certificate is another holder: `NOT_BOUND`, with `details.reason: 'renewed-with-new-key'` when a
  * certificate of the same company at the same CA is bound, so the page can lead the user through
  * account login and binding again.
+ *
+ * A certificate not valid yet fails with `CERT_NOT_YET_VALID`; once its chain and its signature have
+ * been verified, with `details.reason: 'renewed-not-yet-valid'` when the binding of its holder holds
+ * an older certificate (an extension or repair that takes effect later).
+ *
+ * When the token carries the key's encryption certificate (`encryptionCertificate`), it must be the
+ * signing certificate's partner (`CERT_WRONG_PURPOSE` with `reason: 'encryption-certificate-mismatch'`
+ * otherwise) and the binding's encryption facts are refreshed. When it replaced the one bound
+ * before and the stores keep sealed-bid records, the result warns `ENCRYPTION_CERTIFICATE_CHANGED`
+ * with the bids still sealed to the previous one (none: no warning).
  */
 export async function verifyLogin(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
   return inLocale(context.locale, () => verifyLoginUnlocalized(token, request, context));
 }
 
 async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
-  const verified = await verifyToken(token, request, 'login', context);
+  const verified = await verifyToken(token, request, 'login', context, {
+    // Asked only after the chain and the signature were verified: the holder may learn of their binding.
+    explainNotYetValid: async ({ certificate: presented, identityKey: key }) => {
+      const bound = await findBinding(key, context);
+      const older = bound !== null && bound.certificate.sha256 !== presented.sha256
+        && bound.certificate.notBefore.getTime() < presented.notBefore.getTime();
+      return older ? 'renewed-not-yet-valid' : undefined;
+    },
+  });
   const { certificate, identity } = verified;
   const providerId = verified.provider.provider.info.id;
   const identityKey = verified.identityKey;
@@ -120,10 +192,11 @@ async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, con
     });
   }
   const renewed = stored.serialNumber !== certificate.serialNumber;
+  const encryption = verified.encryptionCertificate;
+  const storedEncryption = binding.encryptionCertificate;
+  const encryptionChanged = encryption !== undefined && (storedEncryption === undefined || changedFacts(storedEncryption, encryption));
   // Compare cheaply first: the facts (with their DN strings) are only built when something changed.
-  const changed = renewed || stored.sha256 !== certificate.sha256
-    || stored.notAfter.getTime() !== certificate.notAfter.getTime()
-    || stored.notBefore.getTime() !== certificate.notBefore.getTime();
+  const changed = renewed || encryptionChanged || changedFacts(stored, certificate);
   const current = !changed
     ? binding
     : await context.stores.transaction(async (tx) => {
@@ -132,6 +205,7 @@ async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, con
           binding.id,
           { ...facts, ...(binding.certificate.keyId !== undefined && { keyId: binding.certificate.keyId }) },
           binding.certificate.serialNumber,
+          ...(encryptionChanged ? [certificateFacts(encryption)] : []),
         );
         if (!updated) throw new YizhengError('NOT_BOUND', { provider: providerId, serialNumber: certificate.serialNumber });
         await tx.audit.append({
@@ -140,6 +214,12 @@ async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, con
           bindingId: binding.id,
           certificate: { serialNumber: facts.serialNumber, sha256: facts.sha256 },
           ...(renewed && { previousSerial: binding.certificate.serialNumber }),
+          ...(encryptionChanged && {
+            details: {
+              encryptionCertificate: { serialNumber: encryption.serialNumber, sha256: encryption.sha256 },
+              ...(storedEncryption !== undefined && { previousEncryptionCertificate: { serialNumber: storedEncryption.serialNumber, sha256: storedEncryption.sha256 } }),
+            },
+          }),
         });
         return updated;
       });
@@ -149,6 +229,11 @@ async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, con
     bindingId: current.id,
     certificate: { serialNumber: certificate.serialNumber, sha256: certificate.sha256 },
   });
+  const warnings = verified.warnings;
+  if (encryption !== undefined && storedEncryption !== undefined && storedEncryption.sha256 !== encryption.sha256) {
+    const warning = await encryptionChangedWarning(storedEncryption, encryption, context);
+    if (warning !== null) warnings.push(warning);
+  }
   return {
     method: 'certificate',
     account: { id: current.accountId, organizationId: current.organizationId },
@@ -157,6 +242,6 @@ async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, con
     identity,
     providerId,
     expiry: verified.expiry,
-    warnings: verified.warnings,
+    warnings,
   };
 }

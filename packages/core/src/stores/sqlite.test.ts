@@ -87,13 +87,26 @@ describe('sqlite adapter', () => {
     raw.exec('CREATE TABLE yizheng_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     raw.exec(SQLITE_MIGRATIONS[0]?.sql ?? '');
     raw.prepare('INSERT INTO yizheng_schema_migrations VALUES (1, ?, 0)').run(SQLITE_MIGRATIONS[0]?.name ?? '');
+    // A binding as version 1 wrote it (without the encryption certificate's columns of step 3).
+    const b = { ...binding('a1'), id: 'b1', scope: 'default', isAdmin: false, permissions: [], boundAt: new Date(1000), updatedAt: new Date(1000) };
+    const c = b.certificate;
+    raw
+      .prepare(
+        `INSERT INTO yizheng_bindings (id, scope, identity_key, provider_id, account_id, organization_id, enterprise_code, entity_name,
+           serial_number, sha256, subject_dn, issuer_dn, not_before, not_after, key_id, is_admin, permissions, bound_at, bound_by, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, '[]', 1000, ?, 1000)`,
+      )
+      .run(b.id, b.scope, b.identityKey, b.providerId, b.accountId, b.organizationId, b.enterpriseCode, b.entityName,
+        c.serialNumber, c.sha256, c.subjectDn, c.issuerDn, c.notBefore.getTime(), c.notAfter.getTime(), b.boundBy);
     raw.close();
     const old = createSqliteStores({ path, migrate: false });
-    const b = await old.bindings.insert(binding('a1'));
     await expect(old.envelopes.get('x')).rejects.toThrow(/no such table/);
     await old.close();
     const upgraded = createSqliteStores({ path });
     expect(await upgraded.bindings.findById(b.id)).toEqual(b);
+    const enc = { ...c, serialNumber: 'ENC', sha256: 'ef'.repeat(32) };
+    const withEnc = await upgraded.bindings.updateCertificateFacts(b.id, c, undefined, enc);
+    expect(withEnc?.encryptionCertificate).toEqual(enc);
     const order = await upgraded.orders.create({ kind: 'renewal', accountId: 'a1', organizationId: 'o1' });
     expect(await upgraded.orders.get(order.id)).toEqual(order);
     await upgraded.close();

@@ -1,6 +1,6 @@
 /**
  * The login token a page posts: `{ format: 'yizheng:1', certificate, signature, signatureFormat?,
- * provider? }`. Minimal, versioned, and checked for size and shape before anything is parsed.
+ * provider?, encryptionCertificate? }`. Minimal, versioned, and checked for size and shape before anything is parsed.
  */
 import type { SignatureFormat } from '../crypto/index';
 import { YizhengError } from '../errors/index';
@@ -12,7 +12,7 @@ const MAX_CERTIFICATE_CHARS = 96 * 1024; // a 64 KiB DER as base64, with PEM arm
 const MAX_SIGNATURE_CHARS = 64 * 1024; // a CMS SignedData with its certificate, as base64
 const MAX_PROVIDER_CHARS = 64;
 const FORMATS: readonly SignatureFormat[] = ['auto', 'der', 'raw', 'skf', 'cms'];
-const FIELDS = new Set(['format', 'certificate', 'signature', 'signatureFormat', 'provider']);
+const FIELDS = new Set(['format', 'certificate', 'signature', 'signatureFormat', 'provider', 'encryptionCertificate']);
 
 /** A login or bind token, checked for shape. */
 export interface LoginToken {
@@ -26,6 +26,11 @@ export interface LoginToken {
   readonly signatureFormat: SignatureFormat;
   /** The provider the page used (a hint: it must recognise the certificate). */
   readonly provider?: string;
+  /**
+   * The encryption certificate (加密证书) of the same key (双证书): base64 DER or PEM, optional. When
+   * present it is checked against the signing certificate and its facts are kept with the binding.
+   */
+  readonly encryptionCertificate?: string;
 }
 
 function malformed(reason: string): YizhengError {
@@ -76,11 +81,18 @@ export function parseLoginToken(input: unknown): LoginToken {
   if (provider !== undefined && UNPRINTABLE.test(provider)) {
     throw malformed('provider holds a control character or an unpaired UTF-16 surrogate');
   }
+  const encryptionCertificate = record['encryptionCertificate'] === undefined
+    ? undefined
+    : text(record['encryptionCertificate'], 'encryptionCertificate', MAX_CERTIFICATE_CHARS);
+  if (encryptionCertificate !== undefined && certificate.length + signature.length + encryptionCertificate.length > MAX_TOKEN_BYTES) {
+    throw malformed(`token exceeds ${MAX_TOKEN_BYTES} characters`);
+  }
   return {
     format: CHALLENGE_FORMAT,
     certificate,
     signature,
     signatureFormat: rawFormat as SignatureFormat,
     ...(provider !== undefined && { provider }),
+    ...(encryptionCertificate !== undefined && { encryptionCertificate }),
   };
 }

@@ -6,9 +6,10 @@ import { oidName, parseCertificate, type Certificate } from '../cert/index';
 import { assertSignature } from '../crypto/index';
 import { withCertificateCaches } from '../cert/parse';
 import { withSm2Tables } from '../crypto/sm2';
-import { YizhengError } from '../errors/index';
+import { isYizhengError, YizhengError } from '../errors/index';
 import { assessExpiry, describeExpiry, type ExpiryAssessment } from '../expiry/index';
 import { maskPersonalId } from '../identity/index';
+import { identityKeyParts } from '../identity/key';
 import type { CaProvider, IdentityConflict, ProviderIdentity, ProviderMatch } from '../providers/index';
 import { pathError } from '../trust/failure';
 import type { ChallengePurpose, PendingChallenge } from '../stores/index';
@@ -46,6 +47,30 @@ export interface VerifiedToken {
   readonly expiry: ExpiryAssessment;
   /** What the page should still tell the user. */
   readonly warnings: LoginWarning[];
+  /**
+   * The encryption certificate the token carried, checked to be the signing certificate's partner
+   * (see {@link assertEncryptionPartner}); absent when the token carried none.
+   */
+  readonly encryptionCertificate?: Certificate;
+}
+
+/** A not-yet-valid certificate whose chain and signature were verified, as {@link VerifyTokenOptions.explainNotYetValid} sees it. */
+export interface NotYetValidToken {
+  /** The signing certificate, not valid yet. */
+  readonly certificate: Certificate;
+  /** Its binding key. */
+  readonly identityKey: string;
+}
+
+/** What a caller of {@link verifyToken} may add. */
+export interface VerifyTokenOptions {
+  /**
+   * Asked when the signing certificate is not valid yet, only after its chain (at its own start
+   * time) and its signature over the challenge were verified, so that the answer, which may reveal
+   * whether a binding exists, is only given to the key's holder. Resolves to the `details.reason` the
+   * `CERT_NOT_YET_VALID` error should carry, or `undefined`. The error is thrown either way.
+   */
+  readonly explainNotYetValid?: (token: NotYetValidToken) => Promise<'renewed-not-yet-valid' | undefined>;
 }
 
 
@@ -93,12 +118,120 @@ function assertNoConflict(identity: ProviderIdentity, provider: CaProvider): voi
   });
 }
 
-/** Runs the shared checks for `purpose` and returns what they established. */
+/**
+ * The `details.reason` for a not-yet-valid certificate, asked of `explain` only once the certificate
+ * chains to the provider's anchors at its own start time and its signature over the challenge holds;
+ * `undefined` when either fails (the plain `CERT_NOT_YET_VALID` is thrown then, as before).
+ */
+async function explainNotYetValid(
+  explain: NonNullable<VerifyTokenOptions['explainNotYetValid']>,
+  certificate: Certificate,
+  provider: CaProvider,
+  context: YizhengContext,
+  checkSignature: () => void,
+): Promise<'renewed-not-yet-valid' | undefined> {
+  try {
+    await context.trust.validate(certificate, { provider, at: certificate.notBefore });
+    checkSignature();
+  } catch {
+    return undefined;
+  }
+  const { identityKey } = resolveIdentity(provider, certificate);
+  if (typeof identityKey !== 'string') return undefined;
+  return explain({ certificate, identityKey });
+}
+
+/** What {@link assertEncryptionPartner} compares the encryption certificate with. */
+export interface EncryptionPartnerCheck {
+  /** The verified signing certificate. */
+  readonly certificate: Certificate;
+  /** The provider's identity for it. */
+  readonly identity: ProviderIdentity;
+  /** The provider that issued it. */
+  readonly provider: CaProvider;
+  /** The time of the check. */
+  readonly now: Date;
+  /** Trust, clock skew. */
+  readonly context: YizhengContext;
+}
+
+function encryptionMismatch(
+  encryption: Certificate,
+  mismatch: 'issuer' | 'holder' | 'key-usage' | 'not-yet-valid' | 'expired',
+  cause?: unknown,
+): YizhengError {
+  return new YizhengError(
+    'CERT_WRONG_PURPOSE',
+    { reason: 'encryption-certificate-mismatch', purpose: encryption.purpose, serialNumber: encryption.serialNumber, mismatch },
+    cause === undefined ? {} : { cause },
+  );
+}
+
+const sameText = (a: string, b: string): boolean => a.normalize('NFC') === b.normalize('NFC');
+
+/**
+ * Checks that a token's encryption certificate (加密证书) is the signing certificate's partner on the
+ * same key (双证书), and resolves to the warnings of its trust validation. A binding keeps its facts and
+ * bids may be sealed to it, so nobody may attach someone else's (encryption certificates are public):
+ *
+ * - keyUsage allows keyEncipherment or dataEncipherment;
+ * - the same issuer name and the same issuing CA key (AKI) as the signing certificate, and it chains
+ *   to the provider's anchors, not revoked (a copied issuer name alone proves nothing);
+ * - valid now (with the context's clock skew);
+ * - the same holder: the provider's identity for it gives the same company part of the binding key,
+ *   and the same vouched personal ID number when both certificates carry one, else (the holder part of
+ *   an encryption certificate without a vouched ID number is its own key, never equal to the signing
+ *   key's) exactly the same subject DN. Two holders of one company whose certificates have the same
+ *   subject DN and no vouched ID number cannot be told apart by their certificates: a CA that issues
+ *   such certificates leaves that to the platform (the holder never proves possession of the
+ *   encryption key here).
+ *
+ * @throws {YizhengError} `CERT_WRONG_PURPOSE` with `reason: 'encryption-certificate-mismatch'` and
+ *   `mismatch` naming the failed check; `CERT_REVOKED` or `REVOCATION_UNAVAILABLE` as the trust
+ *   policy decides for it.
+ */
+export async function assertEncryptionPartner(encryption: Certificate, check: EncryptionPartnerCheck): Promise<readonly LoginWarning[]> {
+  const { certificate, provider, context } = check;
+  const usage = encryption.keyUsage ?? [];
+  if (!usage.includes('keyEncipherment') && !usage.includes('dataEncipherment')) throw encryptionMismatch(encryption, 'key-usage');
+  if (!sameText(encryption.issuer.toString(), certificate.issuer.toString())
+    || encryption.authorityKeyIdentifier !== certificate.authorityKeyIdentifier) {
+    throw encryptionMismatch(encryption, 'issuer');
+  }
+  const expiry = assessExpiry(encryption, { now: check.now, clockSkewMs: clockSkewOf(context) });
+  if (expiry.state === 'not-yet-valid' || expiry.state === 'expired') throw encryptionMismatch(encryption, expiry.state);
+  let same = false;
+  try {
+    const signing = identityKeyParts(provider.info.id, check.identity, certificate);
+    const encrypting = identityKeyParts(provider.info.id, provider.extractIdentity(encryption), encryption);
+    const bothVouched = signing.holder.startsWith('pid:') && encrypting.holder.startsWith('pid:');
+    same = signing.issuingCa === encrypting.issuingCa && signing.company === encrypting.company
+      && (bothVouched ? signing.holder === encrypting.holder : sameText(encryption.subject.toString(), certificate.subject.toString()));
+  } catch {
+    same = false;
+  }
+  if (!same) throw encryptionMismatch(encryption, 'holder');
+  try {
+    return (await context.trust.validate(encryption, { provider, at: check.now })).warnings;
+  } catch (err) {
+    if (isYizhengError(err, 'CERT_UNTRUSTED')) throw encryptionMismatch(encryption, 'issuer', err);
+    throw err;
+  }
+}
+
+/**
+ * Runs the shared checks for `purpose` and returns what they established.
+ *
+ * @throws {YizhengError} any code of the shared checks (see `verifyLogin`); `CERT_WRONG_PURPOSE`
+ *   with `reason: 'encryption-certificate-mismatch'` for an encryption certificate that is not the
+ *   signing certificate's partner (see {@link assertEncryptionPartner}).
+ */
 export async function verifyToken(
   rawToken: unknown,
   request: TokenRequest,
   purpose: ChallengePurpose,
   context: YizhengContext,
+  options: VerifyTokenOptions = {},
 ): Promise<VerifiedToken> {
   const clock = clockOf(context);
   // 1. Consume the session's challenge before looking at the token: a failed attempt burns it.
@@ -142,9 +275,27 @@ export async function verifyToken(
     clockSkewMs: clockSkewOf(context),
     ...(context.expiryThresholds && { thresholds: context.expiryThresholds }),
   });
+  // 9 (used early by a not-yet-valid certificate). Signature over the platform's own rebuilt text,
+  // never over anything the token carries.
+  const checkSignature = (): void => {
+    const check = (): void =>
+      assertSignature({
+        certificate,
+        data: formatChallengeText(challenge),
+        signature: token.signature,
+        format: token.signatureFormat,
+        ...(provider.provider.signature?.sm2UserId !== undefined && { sm2UserId: provider.provider.signature.sm2UserId }),
+      });
+    if (caches) withSm2Tables(caches.sm2Tables, check);
+    else check();
+  };
   if (expiry.state === 'not-yet-valid') {
     const notBefore = certificate.notBefore.toISOString();
-    throw pathError('CERT_NOT_YET_VALID', certificate, 0, { zh: `有效期从 ${notBefore} 开始`, en: `valid from ${notBefore}` }, { notBefore });
+    const valid = { zh: `有效期从 ${notBefore} 开始`, en: `valid from ${notBefore}` };
+    const reason = options.explainNotYetValid === undefined
+      ? undefined
+      : await explainNotYetValid(options.explainNotYetValid, certificate, provider.provider, context, checkSignature);
+    throw pathError('CERT_NOT_YET_VALID', certificate, 0, valid, { notBefore, ...(reason !== undefined && { reason }) });
   }
   if (expiry.state === 'expired') {
     const notAfter = certificate.notAfter.toISOString();
@@ -157,23 +308,22 @@ export async function verifyToken(
   const trust = await context.trust.validate(certificate, { provider: provider.provider, at: now });
   warnings.push(...trust.warnings);
   // 9. Signature over the platform's own rebuilt text, never over anything the token carries.
-  const check = (): void =>
-    assertSignature({
-      certificate,
-      data: formatChallengeText(challenge),
-      signature: token.signature,
-      format: token.signatureFormat,
-      ...(provider.provider.signature?.sm2UserId !== undefined && { sm2UserId: provider.provider.signature.sm2UserId }),
-    });
-  if (caches) withSm2Tables(caches.sm2Tables, check);
-  else check();
+  checkSignature();
   // 10. Identity (and the binding key it gives), once per certificate and provider. Vouched places
   // that disagree about the company or the holder fail closed.
   const { identity, identityKey, companyPrefix, legacyKey } = resolveIdentity(provider.provider, certificate);
   assertNoConflict(identity, provider.provider);
+  // 11. The encryption certificate, when the token carries one: the same holder's, from the same CA.
+  let encryptionCertificate: Certificate | undefined;
+  if (token.encryptionCertificate !== undefined && typeof identityKey === 'string') {
+    const encPem = token.encryptionCertificate;
+    encryptionCertificate = caches ? withCertificateCaches(caches.certificates, () => parseCertificate(encPem)) : parseCertificate(encPem);
+    warnings.push(...(await assertEncryptionPartner(encryptionCertificate, { certificate, identity, provider: provider.provider, now, context })));
+  }
   return {
     challenge, certificate, provider, identity, identityKey, expiry, warnings,
     ...(companyPrefix !== undefined && { companyPrefix }),
     ...(legacyKey !== undefined && { legacyKey }),
+    ...(encryptionCertificate !== undefined && { encryptionCertificate }),
   };
 }
