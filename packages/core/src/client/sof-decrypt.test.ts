@@ -50,7 +50,7 @@ describe.each(cases)('SOF_PriKeyDecrypt through the %s shape', (shape, protocol)
   });
 
   it('without a login, or for another key, it fails as the client says; an unknown certificate is CERT_NOT_FOUND', async () => {
-    const { driver, token } = await rig(sm2, shape, protocol());
+    const { driver, token, emulator } = await rig(sm2, shape, protocol());
     const ciphertext = b64(sm2Encrypt(sm2.encryption.key.publicKeyBits, KEY));
     const before = await codeOf(driver.decrypt({ certificateId: 'cert-1', ciphertext }));
     // The json shape names the meaning; the others only have a code (SOR_UnknownErr) for it.
@@ -58,6 +58,12 @@ describe.each(cases)('SOF_PriKeyDecrypt through the %s shape', (shape, protocol)
     await driver.login('cert-1', '123456');
     expect(await codeOf(driver.decrypt({ certificateId: 'cert-1', ciphertext: b64(sm2Encrypt(sm2.signing.key.publicKeyBits, KEY)) }))).toBe('CLIENT_REPORTED_ERROR');
     expect(await codeOf(driver.decrypt({ certificateId: 'cert-1', ciphertext: '**' }))).toBe('CLIENT_PROTOCOL_ERROR');
+    // At most 1 KiB of ciphertext goes to the client (1368 base64 characters unpadded are 1026 bytes).
+    const sent = emulator.requests.length;
+    expect(await codeOf(driver.decrypt({ certificateId: 'cert-1', ciphertext: 'A'.repeat(1368) }))).toBe('CLIENT_PROTOCOL_ERROR');
+    expect(await codeOf(driver.decrypt({ certificateId: 'cert-1', ciphertext: `${'A'.repeat(1364)}AAA=` }))).toBe('CLIENT_PROTOCOL_ERROR');
+    expect(emulator.requests.length).toBe(sent);
+    expect(await codeOf(driver.decrypt({ certificateId: 'cert-1', ciphertext: `${'A'.repeat(1364)}AA==` }))).toBe('CLIENT_REPORTED_ERROR'); // 1024 bytes: the client's answer
     expect(await codeOf(driver.decrypt({ certificateId: 'cert-9', ciphertext }))).toBe('CERT_NOT_FOUND');
     token.remove();
     expect(await codeOf(driver.decrypt({ certificateId: 'cert-1', ciphertext }))).toBe('TOKEN_NOT_PRESENT');

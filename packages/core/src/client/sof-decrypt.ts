@@ -24,6 +24,9 @@ export interface SofDecryptOptions {
   readonly errorCodes?: SofErrorCodes | undefined;
 }
 
+/** Largest ciphertext sent to the client: an envelope's content key, encrypted (an RSA-8192 block at most), as the PKCS#11 bridge takes it. */
+const MAX_CIPHERTEXT_BYTES = 1024;
+
 /** A driver that can decrypt. */
 export type DecryptingDriver<D extends TokenDriver> = D & { decrypt(request: TokenDecryptRequest, options?: TokenCallOptions): Promise<string> };
 
@@ -43,6 +46,9 @@ export function withSofDecrypt<D extends TokenDriver>(driver: D, carrier: SofCar
     const ciphertext = cleanBase64(request?.ciphertext);
     if (typeof certId !== 'string' || certId === '') throw clientError('CERT_NOT_FOUND', { fn, reason: 'no certificate id' });
     if (ciphertext === undefined) throw protocolError(`${fn}: the ciphertext is not base64`);
+    if ((ciphertext.length / 4) * 3 - (ciphertext.length - ciphertext.replace(/=+$/, '').length) > MAX_CIPHERTEXT_BYTES) {
+      throw protocolError(`${fn}: the ciphertext exceeds ${MAX_CIPHERTEXT_BYTES} bytes`);
+    }
     const reply = await carrier.call(fn, [certId, ciphertext], { timeoutMs: options.timeoutMs ?? 60_000, ...(o?.signal && { signal: o.signal }) });
     if (reply.ok) {
       const plaintext = cleanBase64(reply.value);

@@ -11,7 +11,7 @@ import { readTlv } from '../asn1/index';
 import { derExplicit, derInteger, derOid, derSequence, derSet, derTlv } from '../asn1/encode';
 import { isYizhengError } from '../errors/index';
 import { createTestCa, issueCertificate, issueCertificatePair, privateKeyToPem, type TestCertificate } from '../testing/index';
-import { ENVELOPE_OID, MAX_ENVELOPE_RECIPIENTS, openEnvelope, sealEnvelope } from './index';
+import { ENVELOPE_OID, MAX_ENVELOPE_RECIPIENTS, openEnvelope, openEnvelopeWithKey, sealEnvelope } from './index';
 
 const sm2Ca = createTestCa({ keyAlgorithm: 'sm2', subject: 'CN=SM2 Test CA, O=Yizheng, C=CN' });
 const rsaCa = createTestCa({ keyAlgorithm: 'rsa', subject: 'CN=RSA Test CA, O=Yizheng, C=CN' });
@@ -196,5 +196,39 @@ describe('GM/T 0010 details', () => {
       derExplicit(0, derSequence(derInteger(0), derSet(derSequence(derInteger(0), ktriBody)), derSequence(eciBody, derTlv(0x81, Uint8Array.of(1)), derTlv(0x82, Uint8Array.of(2))))),
     );
     expect(openEnvelope({ envelope: rebuilt, privateKey: pem(sm2B), certificate: sm2B.certificate })).toEqual(CONTENT);
+  });
+});
+
+/** The reason of the ENVELOPE_DECRYPT_FAILED `f` throws (any other outcome is returned as is, to fail the comparison). */
+function failureOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return isYizhengError(e, 'ENVELOPE_DECRYPT_FAILED') ? String(e.details['reason']) : `other: ${String(e)}`;
+  }
+  return 'opened';
+}
+
+describe('RSA PKCS#1 v1.5: no padding oracle in the errors', () => {
+  it('a tampered key block (implicit rejection: a content key of another length) fails as a wrong content key does', () => {
+    for (const contentCipher of ['aes-256-cbc', 'aes-256-gcm'] as const) {
+      const env = sealEnvelope({ content: CONTENT, recipients: [rsaA.certificate], rsa: { padding: 'pkcs1' }, contentCipher });
+      const key = createPrivateKey(pem(rsaA));
+      // The encryptedKey OCTET STRING of an RSA-2048 block: 04 82 01 00, then 256 bytes.
+      const at = Buffer.from(env).indexOf(Buffer.from('04820100', 'hex'));
+      expect(at).toBeGreaterThan(0);
+      const reasons = new Set<string>();
+      for (const i of [10, 100, 200, 255]) {
+        const bad = env.slice();
+        bad[at + 4 + i] = (bad[at + 4 + i] ?? 0) ^ 0x5a;
+        reasons.add(failureOf(() => openEnvelope({ envelope: bad, privateKey: key, certificate: rsaA.certificate })));
+      }
+      // The content key as the page's token would return it: 31 or 33 bytes, and a wrong 32-byte key.
+      for (const n of [31, 33, 16]) reasons.add(failureOf(() => openEnvelopeWithKey({ envelope: env, certificate: rsaA.certificate, contentKey: new Uint8Array(n).fill(7) })));
+      const wrong = [1, 2, 3, 4].map((v) => failureOf(() => openEnvelopeWithKey({ envelope: env, certificate: rsaA.certificate, contentKey: new Uint8Array(32).fill(v) })));
+      reasons.add(wrong.find((r) => r !== 'opened') ?? 'opened');
+      expect([...reasons], contentCipher).toHaveLength(1);
+      expect([...reasons][0], contentCipher).not.toMatch(/^other|^opened/);
+    }
   });
 });

@@ -141,6 +141,15 @@ function decryptFailed(reason: string): YizhengError {
   return new YizhengError('ENVELOPE_DECRYPT_FAILED', { reason });
 }
 
+/**
+ * The one reason given when an RSA content key or the content does not decrypt: an RSA key that does
+ * not decrypt, a content key of the wrong length, bad CBC padding and a GCM tag that does not verify
+ * must read the same, or the differences are a Bleichenbacher oracle on PKCS#1 v1.5 (OpenSSL's
+ * implicit rejection returns a pseudo-random message of pseudo-random length for bad padding, so
+ * "wrong length" would tell bad padding from good).
+ */
+const NOT_OPENED = 'the content does not decrypt: wrong private key or content key, or the envelope was altered';
+
 function toCertificate(input: Certificate | CertificateInput): Certificate {
   return input instanceof Certificate ? input : parseCertificate(input);
 }
@@ -608,7 +617,7 @@ function decryptKey(b: Uint8Array, r: RecipientInfo & { kind: 'ktri' }, key: Ope
       // key, not an error), so the content step below fails instead: no padding oracle here.
       return u8(privateDecrypt(options, r.encryptedKey));
     } catch {
-      throw decryptFailed('the RSA-encrypted content key does not decrypt with this private key');
+      throw decryptFailed(NOT_OPENED);
     }
   }
   throw new YizhengError('ENVELOPE_MALFORMED', { reason: `unsupported key encryption algorithm ${oid}` });
@@ -638,7 +647,7 @@ function unpad(m: Uint8Array): Uint8Array {
     const inPad = i <= n ? 1 : 0;
     bad |= inPad & ((m[m.length - i] ?? 0) !== n ? 1 : 0);
   }
-  if (bad !== 0) throw decryptFailed('bad content padding: wrong content key, or the envelope was altered');
+  if (bad !== 0) throw decryptFailed(NOT_OPENED);
   return m.subarray(0, m.length - n);
 }
 
@@ -647,15 +656,21 @@ function decryptContent(b: Uint8Array, env: ParsedEnvelope, cek: Uint8Array): Ui
   const cipher = CONTENT_CIPHERS.get(env.contentAlg.oid);
   if (cipher === undefined) throw new YizhengError('ENVELOPE_MALFORMED', { reason: `unsupported content encryption algorithm ${env.contentAlg.oid}` });
   if (cipher.gcm !== auth) throw new YizhengError('ENVELOPE_MALFORMED', { reason: auth ? 'AuthEnvelopedData needs an authenticated cipher' : 'GCM content needs AuthEnvelopedData' });
-  if (cek.length !== cipher.keyLength) throw decryptFailed(`the content key is ${cek.length} bytes, not ${cipher.keyLength}: wrong private key, or the envelope was altered`);
+  // A content key of the wrong length (what implicit rejection gives for a bad PKCS#1 v1.5 block) is
+  // not refused at once: a random key of the right length decrypts instead, and the failure reads
+  // exactly as a padding or tag failure (RFC 3218 section 2.3.2).
+  const wrongLength = cek.length !== cipher.keyLength;
+  const key = wrongLength ? u8(randomBytes(cipher.keyLength)) : cek;
   const p = env.contentAlg.params;
   const data = env.encryptedContent;
   if (!cipher.gcm) {
     if (p === undefined || p.tag !== Tag.OCTET_STRING || p.end - p.contentStart !== 16) throw new DerError('the CBC IV must be a 16-byte OCTET STRING', p?.start ?? 0);
     if (data.length === 0 || data.length % 16 !== 0) throw new DerError('the CBC content is not a whole number of blocks', 0);
-    const d = createDecipheriv(cipher.name, cek, b.subarray(p.contentStart, p.end));
+    const d = createDecipheriv(cipher.name, key, b.subarray(p.contentStart, p.end));
     d.setAutoPadding(false);
-    return unpad(concatBytes(u8(d.update(data)), u8(d.final())));
+    const m = unpad(concatBytes(u8(d.update(data)), u8(d.final())));
+    if (wrongLength) throw decryptFailed(NOT_OPENED);
+    return m;
   }
   if (p === undefined || p.tag !== Tag.SEQUENCE) throw new DerError('GCM parameters missing', 0);
   const pr = new Region(b).enter(p);
@@ -667,14 +682,17 @@ function decryptContent(b: Uint8Array, env: ParsedEnvelope, cek: Uint8Array): Ui
   if (icv < 12 || icv > 16) throw new DerError(`GCM tag length ${icv}`, p.start);
   const mac = env.mac ?? new Uint8Array();
   if (mac.length !== icv) throw new DerError(`mac is ${mac.length} bytes, not ${icv}`, 0);
-  const d = createDecipheriv(cipher.name as 'aes-256-gcm', cek, nonce, { authTagLength: icv });
+  const d = createDecipheriv(cipher.name as 'aes-256-gcm', key, nonce, { authTagLength: icv });
   d.setAuthTag(mac);
   const out = u8(d.update(data));
+  let plaintext: Uint8Array;
   try {
-    return concatBytes(out, u8(d.final()));
+    plaintext = concatBytes(out, u8(d.final()));
   } catch {
-    throw decryptFailed('the GCM tag does not verify: wrong content key, or the envelope was altered');
+    throw decryptFailed(NOT_OPENED);
   }
+  if (wrongLength) throw decryptFailed(NOT_OPENED);
+  return plaintext;
 }
 
 /**

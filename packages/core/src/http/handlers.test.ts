@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { signChallenge } from '../client/index';
 import { createYizheng, type Yizheng } from '../instance/create-yizheng';
+import { YizhengError } from '../errors/index';
 import { createSoftwareToken, type SoftwareToken } from '../software-token/index';
 import { createMemoryStores } from '../stores/index';
 import { createTestCa, issueCertificate, privateKeyToPem, utf8Extension, type TestCertificate } from '../testing/index';
@@ -202,6 +203,16 @@ describe('createHttpHandlers', () => {
     expect(JSON.stringify(answer.body)).not.toMatch(/hunter2|ECONNREFUSED|postgres/);
     expect(answer.body).toEqual({ error: { message: { 'zh-CN': expect.any(String), en: 'Internal server error; try again later.' } } });
     expect(onUnexpectedError).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringContaining('hunter2') }), 'challenge');
+  });
+
+  it('answers a Yizheng INTERNAL_ERROR as unexpected: reported, its details kept out of the body', async () => {
+    const internal = new YizhengError('INTERNAL_ERROR', { reason: 'unexpected value in postgres column yz_bindings.identity_key' });
+    const failing: Yizheng = { ...yizheng, listBindings: () => Promise.reject(internal) };
+    const onUnexpectedError = vi.fn();
+    const answer = await createHttpHandlers(failing, { origin: ORIGIN, onUnexpectedError }).bindings({ actor: zhang });
+    expect(answer).toMatchObject({ ok: false, status: 500, unexpected: true, headers: { 'cache-control': 'no-store' } });
+    expect(JSON.stringify(answer.body)).not.toMatch(/postgres|identity_key|INTERNAL_ERROR/);
+    expect(onUnexpectedError).toHaveBeenCalledWith(internal, 'bindings');
   });
 
   it('answers 500 even for an unexpected error that carries a client status', async () => {

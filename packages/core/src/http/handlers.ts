@@ -38,7 +38,8 @@ export interface HttpHandlerOptions {
    */
   readonly origin: string;
   /**
-   * Called with every error that is not a {@link YizhengError} (a store that is down, a bug), before
+   * Called with every error that is not a {@link YizhengError} (a store that is down, a bug), or is
+   * one whose status is 500 (`INTERNAL_ERROR`: a store's inconsistency, a crypto failure), before
    * the handler answers 500 with a body that carries nothing of it: log it here (`console.error`,
    * the framework's logger). To let the framework's own error handling take over instead, throw it
    * again from here: the handler's promise then rejects with what the hook threw.
@@ -181,7 +182,10 @@ export function createHttpHandlers(yizheng: HttpYizheng, options: HttpHandlerOpt
     try {
       return await call();
     } catch (error) {
-      if (isYizhengError(error)) return errorResponse(error);
+      if (isYizhengError(error)) {
+        const answer = errorResponse(error);
+        if (!answer.unexpected) return answer;
+      }
       await report(error, operation);
       return internalErrorResponse(error);
     }

@@ -5,12 +5,19 @@ import { MAX_TOKEN_BYTES } from '../token/parse';
 import { RECOMMENDED_BODY_LIMIT, errorResponse } from './index';
 
 describe('errorResponse', () => {
-  it.each(ERROR_CODES.map((code) => [code, ERROR_HTTP_STATUS[code]] as const))('answers %s with %i and its bilingual JSON', (code, status) => {
+  it.each(ERROR_CODES.filter((code) => ERROR_HTTP_STATUS[code] !== 500).map((code) => [code, ERROR_HTTP_STATUS[code]] as const))('answers %s with %i and its bilingual JSON', (code, status) => {
     const error = new YizhengError(code, { reason: 'r' } as never, { locale: 'en' });
     const answer = errorResponse(error);
     expect(answer).toMatchObject({ ok: false, status, unexpected: false, headers: { 'cache-control': 'no-store' } });
     expect(answer.body).toEqual({ error: error.toJSON() });
     expect(answer.body.error).toHaveProperty('remedy.zh-CN');
+  });
+
+  it.each(ERROR_CODES.filter((code) => ERROR_HTTP_STATUS[code] === 500))('answers %s as an internal error: 500, nothing of its details', (code) => {
+    const error = new YizhengError(code, { reason: 'signature verification: OpenSSL error at /srv/portal/node_modules', path: '/etc/yizheng/key.pem' } as never);
+    const answer = errorResponse(error);
+    expect(answer).toMatchObject({ ok: false, status: 500, unexpected: true, headers: { 'cache-control': 'no-store' } });
+    expect(JSON.stringify(answer.body)).not.toMatch(/OpenSSL|srv|etc|reason|path/);
   });
 
   it("maps the page's copy of the error class as well", () => {

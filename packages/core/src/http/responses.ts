@@ -45,8 +45,8 @@ export interface HttpFailure extends HttpResponse<ErrorBody> {
   readonly error: unknown;
   /**
    * True when the error is neither a {@link @yizheng/core!YizhengError | YizhengError} nor a client error of the framework (a
-   * store that is down, a bug): the body then says only "internal error", and the error belongs in
-   * the platform's logs.
+   * store that is down, a bug), or is a Yizheng error whose status is 500 (`INTERNAL_ERROR`, …): the
+   * body then says only "internal error", and the error belongs in the platform's logs.
    */
   readonly unexpected: boolean;
 }
@@ -241,7 +241,8 @@ export function internalErrorResponse(error: unknown): HttpFailure {
  *
  * - a {@link @yizheng/core!YizhengError | YizhengError} (of any copy of the package): its code's status (`httpStatusOf`: 400 for
  *   malformed input, 401 when the certificate or signature does not authenticate, 403, 404, 409,
- *   …) and `{ error: error.toJSON() }`;
+ *   …) and `{ error: error.toJSON() }`; but one whose status is 500 (`INTERNAL_ERROR`,
+ *   `FILE_UNREADABLE`, a code this version does not know) is answered as anything else below;
  * - a client error: an object with `status` or `statusCode` from 400 to 499 (as `http-errors`,
  *   Express's and Koa's body parsers, and Fastify raise them; `errorResponse({ status: 401 })` for
  *   the platform's own "sign in first"), not marked `expose: false`: that status and a fixed message
@@ -260,7 +261,11 @@ export function internalErrorResponse(error: unknown): HttpFailure {
  */
 export function errorResponse(error: unknown): HttpFailure {
   if (isYizhengError(error)) {
-    return { ok: false, status: httpStatusOf(error), headers: NO_STORE, body: { error: error.toJSON() }, error, unexpected: false };
+    const status = httpStatusOf(error);
+    // A 500 (INTERNAL_ERROR, FILE_UNREADABLE, a code this version does not know) is the server's
+    // fault: its details (an exception's message, a database column, a file path) stay in the logs.
+    if (status === 500 || typeof error.toJSON !== 'function') return internalErrorResponse(error);
+    return { ok: false, status, headers: NO_STORE, body: { error: error.toJSON() }, error, unexpected: false };
   }
   const status = clientErrorStatus(error);
   if (status === undefined) return internalErrorResponse(error);

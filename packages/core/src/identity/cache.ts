@@ -1,6 +1,7 @@
 import type { Certificate } from '../cert/index';
 import { companyKeyPrefix, deriveLegacyIdentityKey, identityKeyParts } from './key';
 import type { CaProvider, ProviderIdentity } from '../providers/index';
+import { isYizhengError, YizhengError } from '../errors/index';
 
 /** A certificate's identity under a provider, with the binding keys derived from it. */
 export interface ResolvedIdentity {
@@ -34,9 +35,19 @@ function resolve(provider: CaProvider, certificate: Certificate): ResolvedIdenti
 export function resolveIdentity(provider: CaProvider, certificate: Certificate): ResolvedIdentity {
   let perProvider = cache.get(certificate);
   const hit = perProvider?.get(provider);
-  if (hit) return hit;
+  if (hit) return typeof hit.identityKey === 'string' ? hit : { ...hit, identityKey: freshError(hit.identityKey) };
   const resolved = resolve(provider, certificate);
   if (!perProvider) cache.set(certificate, (perProvider = new Map()));
   perProvider.set(provider, resolved);
   return resolved;
+}
+
+/**
+ * A new error object for each request that meets the cached one: callers throw it, the instance
+ * rewrites its message into its own locale, and a platform's error handler may add to it, so one
+ * shared object would carry one request's changes (and stack) into another's.
+ */
+function freshError(error: Error): Error {
+  if (isYizhengError(error)) return new YizhengError(error.code, error.details as never);
+  return new Error(error.message, { cause: error });
 }

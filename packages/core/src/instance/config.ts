@@ -115,21 +115,38 @@ function checkInteger(value: unknown, what: string, min: number, max: number, fa
 function checkScopes(value: unknown): ResolvedConfig['scopes'] {
   if (value === undefined) return { current: DEFAULT_SCOPE, accepted: [] };
   if (!isObject(value)) throw invalid('config.scopes must be an object { current, accepted }');
-  const current = value['current'] === undefined ? DEFAULT_SCOPE : checkId(value['current'], 'config.scopes.current');
-  const rawAccepted = value['accepted'] ?? [];
-  if (!Array.isArray(rawAccepted) || rawAccepted.length > 64) throw invalid('config.scopes.accepted must be an array of at most 64 scopes');
-  const accepted = rawAccepted.map((s: unknown, i) => checkId(s, `config.scopes.accepted[${i}]`));
+  // Every setting is read once: a getter answering differently on a second read changes nothing.
+  const rawCurrent = value['current'];
+  const current = rawCurrent === undefined ? DEFAULT_SCOPE : checkId(rawCurrent, 'config.scopes.current');
+  const accepted = copyList(value['accepted'] ?? [], 64, 'config.scopes.accepted must be an array of at most 64 scopes')
+    .map((s: unknown, i) => checkId(s, `config.scopes.accepted[${i}]`));
   if (new Set([current, ...accepted]).size !== accepted.length + 1) throw invalid('config.scopes lists a scope twice');
-  return { current, accepted };
+  // Frozen: the instance's context shares these, so changing yizheng.config must not change what logs in.
+  return Object.freeze({ current, accepted: Object.freeze(accepted) });
+}
+
+/**
+ * A copy of an array of at most `max` elements, each read once (checks then run on the copy, so a
+ * getter or a proxy answering differently on a second read cannot slip a value past them).
+ */
+function copyList(value: unknown, max: number, message: string): unknown[] {
+  if (!Array.isArray(value)) throw invalid(message);
+  const length: unknown = value.length;
+  if (typeof length !== 'number' || length > max) throw invalid(message);
+  const copy: unknown[] = [];
+  for (let i = 0; i < length; i++) copy.push(value[i]);
+  return copy;
 }
 
 function checkThresholds(value: unknown): readonly number[] {
   if (value === undefined) return DEFAULT_EXPIRY_THRESHOLDS;
-  if (!Array.isArray(value) || value.length === 0 || value.length > 16) throw invalid('config.expiryThresholds must be an array of 1 to 16 day counts');
-  for (const d of value) {
+  const message = 'config.expiryThresholds must be an array of 1 to 16 day counts';
+  const days = copyList(value, 16, message);
+  if (days.length === 0) throw invalid(message);
+  for (const d of days) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || d > 3660) throw invalid('config.expiryThresholds must hold whole days from 0 to 3660');
   }
-  return Object.freeze([...(value as number[])].sort((a, b) => b - a));
+  return Object.freeze((days as number[]).sort((a, b) => b - a));
 }
 
 /** Checks `config` and fills the defaults; throws `INVALID_ARGUMENT` naming the first wrong setting. */
@@ -148,17 +165,17 @@ export function resolveConfig(config: unknown): { context: Omit<YizhengContext, 
   if (clock !== undefined && typeof clock !== 'function') throw invalid('config.clock must be a function returning a Date');
   const cache = config['cache'] ?? {};
   if (!isObject(cache)) throw invalid('config.cache must be an object { certificates, sm2Tables }');
-  const resolved: ResolvedConfig = {
+  const resolved: ResolvedConfig = Object.freeze({
     locale,
     scopes: checkScopes(config['scopes']),
     challengeTtlMs: checkInteger(config['challengeTtlMs'], 'config.challengeTtlMs', 10_000, MAX_CHALLENGE_TTL_MS, DEFAULT_CHALLENGE_TTL_MS),
     clockSkewMs: checkInteger(config['clockSkewMs'], 'config.clockSkewMs', 0, MAX_CLOCK_SKEW_MS, DEFAULT_CLOCK_SKEW_MS),
     expiryThresholds: checkThresholds(config['expiryThresholds']),
-    cache: {
+    cache: Object.freeze({
       certificates: checkInteger(cache['certificates'], 'config.cache.certificates', 0, MAX_CACHE_ENTRIES, DEFAULT_CERTIFICATE_CACHE_SIZE),
       sm2Tables: checkInteger(cache['sm2Tables'], 'config.cache.sm2Tables', 0, 4096, DEFAULT_SM2_TABLE_CACHE_SIZE),
-    },
-  };
+    }),
+  });
   const context = {
     stores,
     providers,

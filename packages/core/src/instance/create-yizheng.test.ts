@@ -110,6 +110,37 @@ describe('createYizheng', () => {
     expect(error.message).toMatch(english ? /^Invalid argument: / : /^参数无效：/);
   });
 
+  it('freezes the resolved configuration the instance shares with its context', () => {
+    const clock = fakeClock();
+    const yizheng = createYizheng({ ...baseConfig(clock.now), scopes: { current: 'a', accepted: ['b'] } });
+    const accepted = yizheng.config.scopes.accepted as string[];
+    expect(() => accepted.push('other-platform')).toThrow(TypeError);
+    expect(yizheng.context.scopes?.accepted).toEqual(['b']);
+    expect(Object.isFrozen(yizheng.config)).toBe(true);
+    expect(Object.isFrozen(yizheng.config.scopes)).toBe(true);
+    expect(Object.isFrozen(yizheng.config.cache)).toBe(true);
+    expect(Object.isFrozen(yizheng.context.caches)).toBe(true);
+  });
+
+  it('reads each setting once: a getter cannot pass the check and then change', () => {
+    const clock = fakeClock();
+    const twoFaced = <T>(first: T, later: unknown): Record<string, unknown> => {
+      let reads = 0;
+      return { get current() { reads++; return reads === 1 ? first : later; } };
+    };
+    const scoped = createYizheng({ ...baseConfig(clock.now), scopes: { ...twoFaced(undefined, 'x\u0000'), accepted: [] } as never });
+    expect(scoped.config.scopes.current).toBe('default');
+    let thresholdReads = 0;
+    const days = [30];
+    Object.defineProperty(days, 0, { get: () => (thresholdReads++ === 0 ? 30 : -5), enumerable: true });
+    const yizheng = createYizheng({ ...baseConfig(clock.now), expiryThresholds: days });
+    expect(yizheng.config.expiryThresholds).toEqual([30]);
+    const growing = new Proxy(['b'], { get: (t, k, r) => (k === 'length' ? (lengthReads++ === 0 ? 1 : 100) : Reflect.get(t, k, r)) });
+    let lengthReads = 0;
+    const wide = createYizheng({ ...baseConfig(clock.now), scopes: { accepted: growing } });
+    expect(wide.config.scopes.accepted).toEqual(['b']);
+  });
+
   it('rejects a clock that does not return a valid Date when it is used', async () => {
     const yizheng = createYizheng({ ...baseConfig(() => new Date()), clock: () => new Date(Number.NaN) });
     const error = await rejected(yizheng.issueChallenge({ sessionId: 's', origin: ORIGIN, purpose: 'login' }));

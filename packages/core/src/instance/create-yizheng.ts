@@ -92,7 +92,7 @@ export function createYizheng(config: YizhengConfig): Yizheng {
   const { context: base, resolved } = inLocaleSync(localeHint(config), () => resolveConfig(config));
   const context: YizhengContext = Object.freeze({
     ...base,
-    caches: { certificates: createCertificateCaches(resolved.cache.certificates), sm2Tables: createSm2TableCache(resolved.cache.sm2Tables) },
+    caches: Object.freeze({ certificates: createCertificateCaches(resolved.cache.certificates), sm2Tables: createSm2TableCache(resolved.cache.sm2Tables) }),
   });
   const { locale } = resolved;
   // The context verbs throw in context.locale themselves; authorize takes no context.

@@ -129,6 +129,8 @@ describe('the encryption certificate at login', () => {
     await stores.envelopes.record({ ...sealed, id: 'e2', projectId: 'P2', bidId: 'B2', opensAt: new Date(now + 5 * DAY) });
     await stores.envelopes.record({ ...sealed, id: 'e3', projectId: 'P3', bidId: 'B3', opensAt: new Date(now + 6 * DAY) });
     await stores.envelopes.markOpened('e3', new Date(now));
+    // Another account's bid sealed to the same (public) certificate: none of this holder's business.
+    await stores.envelopes.record({ ...sealed, accountId: 'acct-lisi', id: 'e0', projectId: 'P0', bidId: 'B0', opensAt: new Date(now + DAY) });
 
     // Extended (延期) onto the same signing key; the CA issued the encryption certificate on a new key.
     const times = { notBefore: new Date(signing.certificate.notBefore.getTime() + DAY), notAfter: new Date(signing.certificate.notAfter.getTime() + 365 * DAY) };

@@ -7,7 +7,7 @@ import type { Certificate } from '../cert/index';
 import { YizhengError } from '../errors/index';
 import type { ExpiryAssessment } from '../expiry/index';
 import type { ProviderIdentity } from '../providers/index';
-import type { Binding, CertificateFacts, RenewalStores } from '../stores/index';
+import type { Binding, CertificateFacts, RenewalStores, SealedEnvelopeStore } from '../stores/index';
 import { assessRenewalRisk } from '../renewal/risk';
 import { clockOf } from '../context/defaults';
 import type { LoginWarning, YizhengContext } from '../context/context';
@@ -62,10 +62,24 @@ function hasEnvelopes(stores: YizhengContext['stores']): stores is YizhengContex
  * certificate: the bids still sealed to the previous one may no longer be decryptable with the new
  * key. `null` when none are, or when the stores keep no sealed-bid records (nothing to warn about).
  */
-async function encryptionChangedWarning(previous: CertificateFacts, current: Certificate, context: YizhengContext): Promise<LoginWarning | null> {
+async function encryptionChangedWarning(
+  previous: CertificateFacts,
+  current: Certificate,
+  accountId: string,
+  context: YizhengContext,
+): Promise<LoginWarning | null> {
   const stores = context.stores;
   if (!hasEnvelopes(stores)) return null;
-  const risk = await assessRenewalRisk({ stores, certificate: previous, at: clockOf(context)(), maxListed: LISTED_ENVELOPES });
+  // Only this account's bids: the warning goes to whoever logged in, and an encryption certificate
+  // is public (another account's bids sealed to the same certificate are none of theirs).
+  const envelopes = stores.envelopes;
+  const own: Pick<SealedEnvelopeStore, 'listOpenByRecipient'> = {
+    listOpenByRecipient: async (sha256, query) => {
+      const page = await envelopes.listOpenByRecipient(sha256, query);
+      return { ...page, items: page.items.filter((e) => e.accountId === accountId) };
+    },
+  };
+  const risk = await assessRenewalRisk({ stores: { envelopes: own }, certificate: previous, at: clockOf(context)(), maxListed: LISTED_ENVELOPES });
   if (risk.count === 0 || risk.earliestOpening === null) return null;
   const when = beijing(risk.earliestOpening);
   return {
@@ -231,7 +245,7 @@ async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, con
   });
   const warnings = verified.warnings;
   if (encryption !== undefined && storedEncryption !== undefined && storedEncryption.sha256 !== encryption.sha256) {
-    const warning = await encryptionChangedWarning(storedEncryption, encryption, context);
+    const warning = await encryptionChangedWarning(storedEncryption, encryption, current.accountId, context);
     if (warning !== null) warnings.push(warning);
   }
   return {

@@ -21,8 +21,8 @@ export interface RenewalText {
 export interface RenewalRiskInput {
   /** Stores with sealed-envelope records: the stores, or a transaction's `tx`. */
   readonly stores: {
-    /** The sealed-envelope records. */
-    readonly envelopes: SealedEnvelopeStore;
+    /** The sealed-envelope records (only `listOpenByRecipient` is used). */
+    readonly envelopes: Pick<SealedEnvelopeStore, 'listOpenByRecipient'>;
   };
   /** The encryption certificate (加密证书) about to be extended or repaired: a `Certificate`, or facts with its SHA-256. */
   readonly certificate: {

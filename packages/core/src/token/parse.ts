@@ -70,8 +70,12 @@ export function parseLoginToken(input: unknown): LoginToken {
     }
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed('token must be a JSON object');
-  const record = body as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!FIELDS.has(key)) throw malformed(`unknown field "${key.slice(0, 32)}"`);
+  const own = body as Record<string, unknown>;
+  for (const key of Object.keys(own)) if (!FIELDS.has(key)) throw malformed(`unknown field "${key.slice(0, 32)}"`);
+  // Own fields only: an inherited one (a body built on another object, a polluted Object.prototype)
+  // must not slip in an encryption certificate, a provider or a signature format the page never sent.
+  const record: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key of FIELDS) if (Object.hasOwn(own, key)) record[key] = own[key];
   if (record['format'] !== CHALLENGE_FORMAT) throw malformed(`format must be "${CHALLENGE_FORMAT}"`);
   const certificate = text(record['certificate'], 'certificate', MAX_CERTIFICATE_CHARS);
   const signature = text(record['signature'], 'signature', MAX_SIGNATURE_CHARS);

@@ -229,6 +229,17 @@ describe('PIN logins', () => {
     expect((await c.call('sign', { certId: set.ids.ecSigning, text: challenge() })).error?.code).toBe('TOKEN_LOGIN_REQUIRED');
   });
 
+  it('caps a ciphertext to decrypt at 1024 bytes, counted after base64 (1368 characters unpadded are 1026 bytes)', async () => {
+    const h = await harness();
+    const c = await h.client(SITE);
+    const decrypt = async (ciphertext: string): Promise<string | undefined> => (await c.call('decrypt', { certId: set.ids.rsa, ciphertext })).error?.code;
+    // Within the cap: refused only for want of a login.
+    expect(await decrypt(`${'A'.repeat(1364)}AA==`)).toBe('TOKEN_LOGIN_REQUIRED'); // 1024 bytes
+    // Over it: refused as malformed, before anything else.
+    expect(await decrypt(`${'A'.repeat(1364)}AAA=`)).toBe('CLIENT_PROTOCOL_ERROR'); // 1025 bytes
+    expect(await decrypt('A'.repeat(1368))).toBe('CLIENT_PROTOCOL_ERROR'); // 1026 bytes
+  });
+
   it('never shares a login across origins (nor connections)', async () => {
     const h = await harness({ approve: () => true });
     const a = await h.client(SITE);

@@ -215,7 +215,10 @@ function ciphertextParam(params: Readonly<Record<string, unknown>>): Uint8Array 
   if (typeof v !== 'string' || v.length > 1368 || !/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 !== 0) {
     throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: 'ciphertext: base64 of at most 1024 bytes' });
   }
-  return new Uint8Array(Buffer.from(v, 'base64'));
+  const bytes = new Uint8Array(Buffer.from(v, 'base64'));
+  // 1368 base64 characters without padding are 1026 bytes: the cap is on the bytes.
+  if (bytes.length === 0 || bytes.length > 1024) throw new YizhengError('CLIENT_PROTOCOL_ERROR', { reason: 'ciphertext: base64 of at most 1024 bytes' });
+  return bytes;
 }
 
 function pinParam(params: Readonly<Record<string, unknown>>, name: string): string {

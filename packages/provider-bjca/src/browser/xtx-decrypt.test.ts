@@ -62,6 +62,10 @@ describe('BJCA XTX decrypt (SOF_PriKeyDecrypt)', () => {
       await driver.login(CERT_ID, '123456');
       const before = emulator.requests.length;
       await expect(driver.decrypt?.({ certificateId: CERT_ID, ciphertext: 'not base64!' })).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR' });
+      // At most 1 KiB of ciphertext (1368 base64 characters unpadded are 1026 bytes), and a certificate id.
+      await expect(driver.decrypt?.({ certificateId: CERT_ID, ciphertext: 'A'.repeat(1368) })).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR' });
+      await expect(driver.decrypt?.({ certificateId: CERT_ID, ciphertext: `${'A'.repeat(1364)}AAA=` })).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR' });
+      await expect(driver.decrypt?.({ certificateId: undefined as unknown as string, ciphertext: 'AAAA' })).rejects.toMatchObject({ code: 'CERT_NOT_FOUND' });
       expect(emulator.requests.length).toBe(before);
       emulator.tamper('missing-fields');
       await expect(driver.decrypt?.({ certificateId: CERT_ID, ciphertext: b64(sm2Encrypt(pair.encryption.key.publicKeyBits, KEY)) })).rejects.toMatchObject({ code: 'CLIENT_PROTOCOL_ERROR' });

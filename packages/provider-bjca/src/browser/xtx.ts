@@ -392,8 +392,12 @@ export function createBjcaDriver(options: BjcaDriverOptions = {}): TokenDriver {
       return { signature: await base64('SOF_SignData', certId, [certId, text], interactive, o), format: 'auto' };
     },
     async decrypt(request, o) {
+      const certId = request?.certificateId;
       const ciphertext = cleanBase64(request?.ciphertext);
+      if (typeof certId !== 'string' || certId === '') throw new YizhengError('CERT_NOT_FOUND', { fn: 'SOF_PriKeyDecrypt', reason: 'no certificate id' });
       if (ciphertext === undefined) throw protocolError('the ciphertext to decrypt is not base64');
+      // An envelope's encrypted content key (an RSA-8192 block at most), as the PKCS#11 bridge takes it: nothing larger reaches the client.
+      if ((ciphertext.length / 4) * 3 - (ciphertext.length - ciphertext.replace(/=+$/, '').length) > 1024) throw protocolError('the ciphertext to decrypt exceeds 1024 bytes');
       return base64('SOF_PriKeyDecrypt', request.certificateId, [request.certificateId, ciphertext], interactive, o);
     },
     getPinStatus: pinStatus,
