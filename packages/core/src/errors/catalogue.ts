@@ -302,6 +302,14 @@ export const ERROR_CATALOGUE = {
       en: 'Reload the binding list and try again.',
     },
   },
+  SIGN_IN_REQUIRED: {
+    zh: '请先登录。',
+    en: 'Sign in first.',
+    remedy: {
+      zh: '请先使用账号密码或CA证书登录平台，再进行此操作。',
+      en: 'Sign in to the platform with your account and password or your CA certificate, then try again.',
+    },
+  },
   PERMISSION_DENIED: {
     zh: '当前登录方式无权执行此操作（{permission}）。',
     en: 'This session may not do that ({permission}).',

@@ -264,6 +264,8 @@ export interface ErrorDetailsMap extends ClientErrorDetailsMap {
     readonly targetAccountId: string;
   };
   BINDING_NOT_FOUND: { readonly bindingId: string };
+  /** Nobody is signed in to the platform's session. */
+  SIGN_IN_REQUIRED: Readonly<Record<string, never>>;
   PERMISSION_DENIED: {
     readonly permission: string;
     /** How the session authenticated. */

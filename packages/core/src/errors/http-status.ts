@@ -35,6 +35,7 @@ export const ERROR_HTTP_STATUS = {
   NOT_BOUND: 401,
   PIN_INCORRECT: 401,
   TOKEN_LOGIN_REQUIRED: 401,
+  SIGN_IN_REQUIRED: 401,
 
   // Authenticated (or identified) but not allowed.
   BIND_FORBIDDEN: 403,

@@ -18,6 +18,8 @@ import { deriveIdentityKey } from '../identity/key';
 import { consumeChallenge, issueChallenge } from '../challenge/challenge';
 import { parseLoginToken } from '../token/parse';
 import { verifyLogin } from '../login/index';
+import { createHttpHandlers } from '../http/index';
+import { createYizheng } from '../instance/create-yizheng';
 import { fakeClock, issueEnterpriseCertificate, makeCa, makeContext, ORIGIN, signedToken } from '../../test-utils/login-support';
 import { createProviderRegistry } from '../providers/index';
 import { createMemoryStores } from '../stores/index';
@@ -186,6 +188,10 @@ const PRODUCERS: Record<YizhengErrorCode, () => unknown> = {
     assertMayActFor({ accountId: 'a', organizationId: 'o', isAdmin: false }, { accountId: 'b', organizationId: 'o' }),
   BINDING_NOT_FOUND: () =>
     unbindCertificate({ actor: { accountId: 'a', organizationId: 'o', isAdmin: true }, bindingId: 'none' }, makeContext([makeCa()], fakeClock().now)),
+  SIGN_IN_REQUIRED: async () => {
+    const failure = await createHttpHandlers(createYizheng(makeContext([makeCa()], fakeClock().now)), { origin: ORIGIN, onUnexpectedError: () => undefined }).bindings({ actor: undefined });
+    return failure.ok ? 'ok' : (failure.body as { error: { code?: string } }).error.code;
+  },
   PERMISSION_DENIED: () => authorize({ method: 'password', accountId: 'a' }, 'bid.submit'),
   ORIGIN_NOT_APPROVED: BRIDGE_PRODUCERS.ORIGIN_NOT_APPROVED,
   HOST_NOT_ALLOWED: BRIDGE_PRODUCERS.HOST_NOT_ALLOWED,

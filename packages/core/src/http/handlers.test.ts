@@ -240,7 +240,7 @@ describe('createHttpHandlers', () => {
       await http.unbind({ body: { bindingId: 'x' }, actor: null }),
       await http.bindings({ actor: undefined }),
     ]) {
-      expect(answer).toMatchObject({ ok: false, status: 401, unexpected: false, body: { error: { message: { en: 'Sign in first.' } } } });
+      expect(answer).toMatchObject({ ok: false, status: 401, unexpected: false, body: { error: { code: 'SIGN_IN_REQUIRED', message: { en: 'Sign in first.' } } } });
     }
     // The challenge is still pending: signing in and binding with it works.
     expect((await http.bind({ sessionId: 's-1', body: token, actor: zhang, target: zhang })).status).toBe(201);

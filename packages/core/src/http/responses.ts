@@ -3,7 +3,7 @@
  * the mapping of any error to a status and a body that leaks nothing.
  */
 import type { LoginWarning } from '../context/context';
-import { httpStatusOf, isYizhengError, type ErrorJson, type YizhengErrorCode } from '../errors/index';
+import { YizhengError, httpStatusOf, isYizhengError, type ErrorJson, type YizhengErrorCode } from '../errors/index';
 import type { ExpiryAssessment, ExpiryState } from '../expiry/index';
 import type { Binding } from '../stores/index';
 import { MAX_TOKEN_BYTES } from '../token/parse';
@@ -221,9 +221,9 @@ function clientErrorStatus(error: unknown): number | undefined {
   return status;
 }
 
-/** @internal The answer when nobody is signed in: 401, "sign in first". */
+/** @internal The answer when nobody is signed in: 401 `SIGN_IN_REQUIRED`. */
 export function signInFirstResponse(): HttpFailure {
-  return errorResponse({ status: 401 });
+  return errorResponse(new YizhengError('SIGN_IN_REQUIRED', {}));
 }
 
 /** @internal A success answer. */
