@@ -1,95 +1,363 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- HTTP JSON bodies, read loosely in a test */
+/**
+ * The sample portal over real HTTP, as an attacker would try it: CSRF, password throttling, session
+ * flooding, every route under every kind of session, and the flows' answers (coded, bilingual, no
+ * record ids). Keys are signed in Node with the demo keys, as the page's software token does.
+ */
 import { createPrivateKey, sign } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryStores } from '@yizheng/core/stores';
 // @ts-expect-error plain-JS example modules have no declarations
-import { createPortal } from './app.mjs';
-// @ts-expect-error plain-JS example modules have no declarations
-import { loadDemoKeys } from './demo-data.mjs';
+import { startPortals } from './src/start.mjs';
 
 interface DemoKey { label: string; certificate: string; privateKey: string }
-let server: Server;
-let base: string;
-let keys: DemoKey[];
-
-beforeAll(async () => {
-  const demo = loadDemoKeys(mkdtempSync(join(tmpdir(), 'portal-'))) as { ca: string; keys: DemoKey[] };
-  keys = demo.keys;
-  server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  server.on('request', createPortal({ stores: createMemoryStores(), demo, origin: base }));
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-/** A browser: keeps its session cookie. */
-function browser() {
-  let cookie = '';
-  return async (method: string, path: string, payload?: unknown) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { 'content-type': 'application/json', ...(cookie && { cookie }) },
-      ...(payload !== undefined && { body: JSON.stringify(payload) }),
-    });
-    cookie = res.headers.get('set-cookie')?.split(';')[0] ?? cookie;
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
+interface Running {
+  portals: { origin: string; app: { portalRoutes: string[] } }[];
+  demo: { keys: DemoKey[] };
+  stop(): Promise<void>;
 }
 
-/** What the page does with a key: get a challenge, sign its exact text, build the token. */
-async function signed(call: ReturnType<typeof browser>, key: DemoKey, purpose: 'login' | 'bind') {
-  const { body } = await call('POST', '/api/challenge', { purpose });
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+function first<T>(list: readonly T[]): T {
+  const [item] = list;
+  if (item === undefined) throw new Error('empty list');
+  return item;
+}
+const key = (list: readonly DemoKey[], i: number): DemoKey => first(list.slice(i));
+
+async function start(cities: 1 | 2 = 1): Promise<Running> {
+  return startPortals({ dataDir: mkdtempSync(join(tmpdir(), 'portal-api-')), port: 0, cities, logLevel: 'silent' });
+}
+
+/** A browser tab: its cookie jar, the page's CSRF token, and its Origin. */
+function browser(origin: string) {
+  const jar = new Map<string, string>();
+  let csrf = '';
+  const call = async (method: string, path: string, payload?: unknown, extra: { origin?: string | null; type?: string; csrf?: string | null; raw?: string } = {}) => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (jar.size > 0) headers['cookie'] = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (method !== 'GET') {
+      const o = extra.origin === undefined ? origin : extra.origin;
+      if (o !== null) headers['origin'] = o;
+      headers['content-type'] = extra.type ?? 'application/json';
+      const token = extra.csrf === undefined ? csrf : extra.csrf;
+      if (token !== null) headers['x-csrf-token'] = token;
+    }
+    const res = await fetch(origin + path, { method, headers, ...(method !== 'GET' && { body: extra.raw ?? JSON.stringify(payload ?? {}) }) });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = '', ...attrs] = line.split(';');
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      if (value === '' || attrs.some((a) => /expires=Thu, 01 Jan 1970/i.test(a))) jar.delete(name);
+      else jar.set(name, value);
+    }
+    const text = await res.text();
+    let body: Record<string, any> = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { text };
+    }
+    if (typeof body['csrf'] === 'string') csrf = body['csrf'];
+    return { status: res.status, body, headers: res.headers, text };
+  };
+  return Object.defineProperties(Object.assign(call, { jar, open: () => call('GET', '/api/session') }), { csrf: { get: () => csrf } }) as typeof call & { jar: Map<string, string>; open: () => ReturnType<typeof call>; readonly csrf: string };
+}
+type Tab = ReturnType<typeof browser>;
+
+/** What the page does with a key: a challenge, the exact text signed, the token. */
+async function signed(tab: Tab, key: DemoKey, purpose: 'login' | 'bind') {
+  const { body } = await tab('POST', '/api/challenge', { purpose });
+  expect(body['text'], JSON.stringify(body)).toMatch(/^yizheng:1\|/);
   const der = key.certificate.replace(/-----[A-Z ]+-----|\s/g, '');
   const signature = sign('sha256', Buffer.from(body['text'] as string), createPrivateKey(key.privateKey)).toString('base64');
   return { format: 'yizheng:1', certificate: der, signature };
 }
 
-describe('sample portal', () => {
-  it('binds after an account login, then logs in with the certificate', async () => {
-    const call = browser();
-    expect((await call('POST', '/api/ca-login', { token: await signed(call, keys[0] as DemoKey, 'login') })).body['error'].code).toBe('NOT_BOUND');
-    expect((await call('POST', '/api/password-login', { account: 'zhangsan', password: '11111111' })).status).toBe(200);
-    const bound = await call('POST', '/api/bindings', { token: await signed(call, keys[0] as DemoKey, 'bind') });
-    expect(bound.status).toBe(200);
-    expect(bound.body['binding'].accountId).toBe('zhangsan');
-    const login = await call('POST', '/api/ca-login', { token: await signed(call, keys[0] as DemoKey, 'login') });
+async function passwordLogin(tab: Tab, account = '厦门帝网信息科技有限公司', password = '11111111') {
+  await tab.open();
+  return tab('POST', '/api/login/password', { account, password });
+}
+
+async function caLogin(tab: Tab, key: DemoKey) {
+  await tab.open();
+  return tab('POST', '/api/login/certificate', { token: await signed(tab, key, 'login') });
+}
+
+describe('the portal over HTTP', () => {
+  let run: Running;
+  let origin: string;
+  let keys: DemoKey[];
+  beforeAll(async () => {
+    run = await start();
+    origin = first(run.portals).origin;
+    keys = run.demo.keys;
+  });
+  afterAll(() => run?.stop());
+
+  it('serves pages with a CSP, a 404 page and coded JSON errors for unknown API paths', async () => {
+    const tab = browser(origin);
+    const home = await tab('GET', '/login');
+    expect(home.status).toBe(200);
+    const csp = home.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self' 'sha256-");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(home.headers.get('x-frame-options')).toBe('DENY');
+    const missing = await tab('GET', '/no-such-page');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+    const api = await tab('GET', '/api/no-such-thing');
+    expect(api.status).toBe(404);
+    expect(api.body['error']).toMatchObject({ code: 'PORTAL_NOT_FOUND', message: { 'zh-CN': '页面不存在。', en: 'No such page.' } });
+    // No directory traversal into the package folders.
+    expect((await tab('GET', '/vendor/core/..%2f..%2fpackage.json')).status).toBe(404);
+    expect((await tab('GET', '/assets/../src/app.mjs')).status).toBe(404);
+  });
+
+  it('refuses state changes from another origin, without Origin, as text/plain or without the CSRF token', async () => {
+    const tab = browser(origin);
+    await tab.open();
+    const login = { account: '厦门帝网信息科技有限公司', password: '11111111' };
+    const attempts = [
+      { origin: 'http://evil.example' },
+      { origin: null },
+      { type: 'text/plain', raw: JSON.stringify(login) },
+      { csrf: null },
+      { csrf: 'A'.repeat(43) },
+    ];
+    for (const extra of attempts) {
+      const res = await tab('POST', '/api/login/password', login, extra);
+      expect(res.status, JSON.stringify(extra)).toBe(403);
+      expect(res.body['error']['code']).toBe('PORTAL_REQUEST_REJECTED');
+      expect(res.body['error']['message']['zh-CN']).toMatch(/请求来源校验失败/);
+    }
+    expect((await tab('GET', '/api/session')).body['session']).toBeNull();
+    // A token from before the login is dead after it (the pre cookie and token rotate).
+    const before = tab.csrf;
+    expect((await tab('POST', '/api/login/password', login)).status).toBe(200);
+    expect(tab.csrf).not.toBe(before);
+    const stale = await tab('POST', '/api/logout', {}, { csrf: before });
+    expect(stale.status).toBe(403);
+    expect((await tab('GET', '/api/session')).body['session']).not.toBeNull();
+  });
+
+  it('creates no session for anonymous requests, so a flood logs nobody out', async () => {
+    const user = browser(origin);
+    expect((await passwordLogin(user)).status).toBe(200);
+    const sid = user.jar.get('yz_fujian_sid');
+    expect(sid).toMatch(/^[\w-]{43}$/);
+    for (let i = 0; i < 40; i++) {
+      await Promise.all(Array.from({ length: 50 }, async () => {
+        const res = await fetch(`${origin}/api/session`);
+        expect(res.headers.getSetCookie().some((c) => c.startsWith('yz_fujian_sid='))).toBe(false);
+      }));
+    }
+    const me = await user('GET', '/api/session');
+    expect(me.body['session']['account']['id']).toBe('dimeng');
+  });
+
+  it('gives a new session id at every login and forgets the old one', async () => {
+    const tab = browser(origin);
+    await passwordLogin(tab);
+    const first = tab.jar.get('yz_fujian_sid') ?? '';
+    await passwordLogin(tab, 'zhangsan');
+    const second = tab.jar.get('yz_fujian_sid') ?? '';
+    expect(second).not.toBe(first);
+    const replay = await fetch(`${origin}/api/session`, { headers: { cookie: `yz_fujian_sid=${first}` } });
+    expect(((await replay.json()) as any).session).toBeNull();
+  });
+
+  it('lets a password session bind and nothing else, on every route (authorize decides)', async () => {
+    const tab = browser(origin);
+    await passwordLogin(tab, 'zhangsan');
+    const allowed = new Set(['GET /api/session', 'GET /api/cas', 'GET /api/keys', 'POST /api/logout', 'POST /api/login/password', 'POST /api/login/certificate', 'GET /api/accounts', 'POST /api/certificates/preview', 'POST /api/certificates', 'POST /api/challenge']);
+    const routes = first(run.portals).app.portalRoutes.filter((r) => r.includes('/api/'));
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    for (const route of routes) {
+      if (allowed.has(route)) continue;
+      const [method, path] = route.split(' ') as [string, string];
+      const res = await tab(method, path.replace(':id', '00000000-0000-4000-8000-000000000000'), {});
+      expect(res.status, route).toBe(403);
+      expect(res.body['error']['code'], route).toBe('PERMISSION_DENIED');
+      expect(res.body['error']['message']['zh-CN'], route).toMatch(/.+/);
+    }
+    expect((await tab('GET', '/api/accounts')).status).toBe(200);
+    expect((await tab('POST', '/api/challenge', { purpose: 'bind' })).status).toBe(200);
+    expect((await tab('GET', '/api/session')).body['session']['may']).toMatchObject({ 'bind-certificate': true, 'view-own-certificates': false, 'subject-info': false });
+  });
+
+  it('answers SIGN_IN_REQUIRED on every member route without a session', async () => {
+    const tab = browser(origin);
+    await tab.open();
+    const open = new Set(['GET /api/session', 'GET /api/cas', 'GET /api/keys', 'POST /api/logout', 'POST /api/login/password', 'POST /api/login/certificate', 'POST /api/challenge']);
+    for (const route of first(run.portals).app.portalRoutes.filter((r) => r.includes('/api/') && !open.has(r))) {
+      const [method, path] = route.split(' ') as [string, string];
+      const res = await tab(method, path.replace(':id', 'x'), {});
+      expect(res.status, route).toBe(401);
+      expect(res.body['error']['code'], route).toBe('SIGN_IN_REQUIRED');
+    }
+    const bindChallenge = await tab('POST', '/api/challenge', { purpose: 'bind' });
+    expect(bindChallenge.body['error']['code']).toBe('SIGN_IN_REQUIRED');
+  });
+
+  it('binds, says where an already-bound certificate is without record ids, and names this portal\'s menu', async () => {
+    const admin = browser(origin);
+    await passwordLogin(admin);
+    const bound = await admin('POST', '/api/certificates', { token: await signed(admin, key(keys, 0), 'bind'), isAdmin: true });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(200);
+    expect(bound.body['binding']).toMatchObject({ cn: '张三', isAdmin: true, account: { id: 'dimeng' } });
+    const again = await admin('POST', '/api/certificates', { token: await signed(admin, key(keys, 0), 'bind') });
+    expect(again.status).toBe(409);
+    const error = again.body['error'];
+    expect(error['code']).toBe('ALREADY_BOUND');
+    expect(`${error.message['zh-CN']}${error.remedy['zh-CN']}${error.message.en}${error.remedy.en}`).not.toMatch(UUID);
+    expect(error.remedy['zh-CN']).toContain('关联数字证书');
+    expect(error.remedy['zh-CN']).not.toContain('CA绑定与解绑');
+    // A key nobody bound: NOT_BOUND, with this portal's menu in the remedy.
+    const stranger = browser(origin);
+    const notBound = await caLogin(stranger, key(keys, 2));
+    expect(notBound.body['error']['code']).toBe('NOT_BOUND');
+    expect(notBound.body['error']['remedy']['zh-CN']).toContain('【关联数字证书】');
+    expect(notBound.body['error']['remedy']['en']).toContain('Linked certificates');
+  });
+
+  it('tells an admin binding for another organisation\'s account that it is another organisation', async () => {
+    const beijing = browser(origin);
+    await passwordLogin(beijing, '91110108551385082Q');
+    const res = await beijing('POST', '/api/certificates', { token: await signed(beijing, key(keys, 2), 'bind'), targetAccountId: 'zhangsan' });
+    expect(res.status).toBe(403);
+    expect(res.body['error']['code']).toBe('BIND_FORBIDDEN');
+    expect(res.body['error']['remedy']['zh-CN']).not.toContain('普通用户');
+    const unknown = await beijing('POST', '/api/certificates', { token: await signed(beijing, key(keys, 2), 'bind'), targetAccountId: 'nobody' });
+    expect(unknown.body['error']['code']).toBe('PORTAL_ACCOUNT_NOT_FOUND');
+  });
+
+  it('applies a permission change and an unbind to live certificate sessions at once', async () => {
+    const admin = browser(origin);
+    await passwordLogin(admin);
+    const lisiBinding = await admin('POST', '/api/certificates', { token: await signed(admin, key(keys, 1), 'bind'), targetAccountId: 'lisi' });
+    expect(lisiBinding.status, JSON.stringify(lisiBinding.body)).toBe(200);
+    const adminCert = browser(origin);
+    expect((await caLogin(adminCert, key(keys, 0))).status).toBe(200);
+    const lisi = browser(origin);
+    const login = await caLogin(lisi, key(keys, 1));
     expect(login.status).toBe(200);
-    expect(login.body['session'].account.id).toBe('zhangsan');
-    expect(login.body['session'].method).toBe('certificate');
+    // 20 days left: the reminder comes with the login.
+    expect(login.body['expiry']['state']).toBe('expiring');
+    expect(login.body['expiry']['message']['zh-CN']).toMatch(/到期/);
+    expect((await lisi('GET', '/api/subject')).body['error']['code']).toBe('PERMISSION_DENIED');
+    const id = lisiBinding.body['binding']['id'];
+    const granted = await adminCert('POST', `/api/certificates/${id}/permissions`, { isAdmin: false, permissions: ['subject-info'] });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(200);
+    expect((await lisi('GET', '/api/subject')).status).toBe(200);
+    // Junk permissions are refused, not stored.
+    expect((await adminCert('POST', `/api/certificates/${id}/permissions`, { isAdmin: false, permissions: ['root'] })).body['error']['code']).toBe('PORTAL_BAD_REQUEST');
+    const removed = await adminCert('POST', `/api/certificates/${id}/unbind`);
+    expect(removed.body).toMatchObject({ signedOut: false, removed: { cn: '李四' } });
+    const after = await lisi('GET', '/api/certificates');
+    expect(after.status).toBe(401);
+    expect(after.body['error']['code']).toBe('PORTAL_SESSION_EXPIRED');
+    expect((await lisi('GET', '/api/session')).body['session']).toBeNull();
   });
 
-  it('answers with the typed, bilingual error: mismatch, forbidden, already bound', async () => {
-    const call = browser();
-    await call('POST', '/api/password-login', { account: 'lisi', password: '11111111' });
-    const mismatch = await call('POST', '/api/bindings', { token: await signed(call, keys[2] as DemoKey, 'bind') });
-    expect(mismatch.status).toBe(409);
-    expect(mismatch.body['error'].code).toBe('ENTERPRISE_CODE_MISMATCH');
-    expect(mismatch.body['error'].message['zh-CN']).toContain('企业代码不一致');
-    const forbidden = await call('POST', '/api/bindings?target=zhangsan', await signed(call, keys[1] as DemoKey, 'bind'));
-    expect([forbidden.status, forbidden.body['error'].code]).toEqual([403, 'BIND_FORBIDDEN']);
-    const taken = await call('POST', '/api/bindings', { token: await signed(call, keys[0] as DemoKey, 'bind') });
-    expect([taken.status, taken.body['error'].code]).toEqual([409, 'ALREADY_BOUND']);
+  it('reports bad JSON and oversized bodies with portal codes', async () => {
+    const tab = browser(origin);
+    await tab.open();
+    const bad = await tab('POST', '/api/login/password', undefined, { raw: '{"account":' });
+    expect(bad.status).toBe(400);
+    expect(bad.body['error']['code']).toBe('PORTAL_BAD_REQUEST');
+    const big = await tab('POST', '/api/login/password', { account: 'x'.repeat(70_000), password: 'y' });
+    expect(big.status).toBe(413);
+    expect(big.body['error']['code']).toBe('PORTAL_BODY_TOO_LARGE');
+  });
+});
+
+describe('password throttling', () => {
+  let run: Running;
+  let origin: string;
+  beforeAll(async () => {
+    run = await start();
+    origin = first(run.portals).origin;
+  });
+  afterAll(() => run?.stop());
+
+  it('locks an account after 5 wrong passwords, the right one included, and says for how long', async () => {
+    const tab = browser(origin);
+    await tab.open();
+    for (let i = 0; i < 5; i++) {
+      const res = await tab('POST', '/api/login/password', { account: 'zhangsan', password: 'wrong' });
+      expect(res.body['error']['code']).toBe('PORTAL_LOGIN_FAILED');
+    }
+    // The same account spelled with full-width letters and spaces counts as the same account.
+    const locked = await tab('POST', '/api/login/password', { account: ' ｚｈａｎｇｓａｎ ', password: '11111111' });
+    expect(locked.status).toBe(429);
+    expect(locked.body['error']['code']).toBe('PORTAL_LOGIN_THROTTLED');
+    expect(locked.body['error']['message']['zh-CN']).toMatch(/分钟后再试/);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+    // Another account from the same address is not locked by it.
+    expect((await tab('POST', '/api/login/password', { account: 'lisi', password: '11111111' })).status).toBe(200);
   });
 
-  it('warns at login when the certificate expires soon (seed 001)', async () => {
-    const admin = browser();
-    await admin('POST', '/api/password-login', { account: 'admin', password: '11111111' });
-    expect((await admin('POST', '/api/bindings?target=lisi', await signed(admin, keys[1] as DemoKey, 'bind'))).status).toBe(200);
-    const call = browser();
-    const login = await call('POST', '/api/ca-login', { token: await signed(call, keys[1] as DemoKey, 'login') });
-    expect(login.body['warnings'].map((w: { code: string }) => w.code)).toContain('CERT_EXPIRING');
-    const list = await admin('GET', '/api/bindings');
-    expect(list.body['bindings'].map((b: { accountId: string }) => b.accountId).sort()).toEqual(['lisi', 'zhangsan']);
+  it('locks an address after 20 wrong passwords over many accounts', async () => {
+    const tab = browser(origin);
+    await tab.open();
+    let last;
+    // 5 failures came from the test before: 15 more make 20.
+    for (let i = 0; i < 15; i++) last = await tab('POST', '/api/login/password', { account: `nobody-${i}`, password: 'wrong' });
+    expect(last?.body['error']['code']).toBe('PORTAL_LOGIN_FAILED');
+    const blocked = await tab('POST', '/api/login/password', { account: '北京示例科技有限公司', password: '11111111' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body['error']['code']).toBe('PORTAL_LOGIN_THROTTLED');
   });
 
-  it('serves the page', async () => {
-    const res = await fetch(`${base}/`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('一证');
+  it('limits challenges per address', async () => {
+    const tab = browser(origin);
+    await tab.open();
+    const answers = [];
+    for (let i = 0; i < 32; i++) answers.push((await tab('POST', '/api/challenge', { purpose: 'login' })).status);
+    expect(answers.filter((s) => s === 200)).toHaveLength(30);
+    const last = await tab('POST', '/api/challenge', { purpose: 'login' });
+    expect(last.body['error']['code']).toBe('PORTAL_TOO_MANY_REQUESTS');
+  });
+});
+
+describe('一证通用: the city platform', () => {
+  let run: Running;
+  beforeAll(async () => {
+    run = await start(2);
+  });
+  afterAll(() => run?.stop());
+
+  it('logs in with a province binding once the subject is registered, without binding again', async () => {
+    const province = first(run.portals);
+    const city = first(run.portals.slice(1));
+    const keys = run.demo.keys;
+    const admin = browser(province.origin);
+    await passwordLogin(admin);
+    expect((await admin('POST', '/api/certificates', { token: await signed(admin, key(keys, 0), 'bind'), isAdmin: true })).status).toBe(200);
+
+    const atCity = browser(city.origin);
+    await atCity.open();
+    expect((await atCity('POST', '/api/login/password', { account: 'zhangsan', password: '11111111' })).body['error']['code']).toBe('PORTAL_NOT_FOUND');
+    const early = await caLogin(atCity, key(keys, 0));
+    expect(early.status).toBe(403);
+    expect(early.body['error']['code']).toBe('PORTAL_SUBJECT_NOT_REGISTERED');
+    expect(early.body['error']['remedy']['zh-CN']).toContain('主体信息登记');
+
+    const cert = browser(province.origin);
+    await caLogin(cert, key(keys, 0));
+    const badPhone = await cert('POST', '/api/subject', { legalRepresentative: '陈一', contactName: '张三', contactPhone: 'call me', address: '厦门市思明区' });
+    expect(badPhone.body['error']).toMatchObject({ code: 'PORTAL_FIELD_INVALID', message: { 'zh-CN': expect.stringContaining('联系电话') } });
+    expect((await cert('POST', '/api/subject', { legalRepresentative: '陈一', contactName: '张三', contactPhone: '0592-1234567', address: '厦门市思明区' })).status).toBe(200);
+
+    const later = await caLogin(atCity, key(keys, 0));
+    expect(later.status, JSON.stringify(later.body)).toBe(200);
+    expect(later.body['session']['account']['id']).toBe('dimeng');
+    // The session cookies of the two portals (same host, other port) do not mix.
+    expect(atCity.jar.has('yz_xiamen_sid')).toBe(true);
+    expect(atCity.jar.has('yz_fujian_sid')).toBe(false);
   });
 });

@@ -6,13 +6,31 @@ import { loadKeyDrivers } from './keys.js';
 import { h, openDialog, showBanner } from './ui.js';
 
 let mediaPromise;
-const media = () => (mediaPromise ??= loadKeyDrivers());
+const media = (lang) => (mediaPromise ??= loadKeyDrivers({
+  locale: lang,
+  // The emulated CFCA client asks for the PIN in its own window: here, the page's dialog.
+  typePin: () => askPin(lang),
+  onApprovalCode: (code) => showBanner('warn', [t(lang, 'key.approval', { code })]),
+}));
+
+/** A PIN dialog standing in for a vendor client's own PIN window; null when cancelled. */
+async function askPin(lang) {
+  const input = h('input', { type: 'password', autocomplete: 'off', 'data-testid': 'client-pin', maxLength: 16 });
+  const ok = await openDialog({
+    title: t(lang, 'key.clientPin.title'),
+    body: [h('label', { className: 'field' }, h('span', {}, t(lang, 'key.pin')), input)],
+    confirmText: t(lang, 'confirm'),
+    cancelText: t(lang, 'cancel'),
+    testid: 'client-pin-dialog',
+  });
+  return ok ? input.value : null;
+}
 
 /**
  * @param {{ lang: string, onCertificate?: (cert: object | null) => void }} options
  */
 export async function createKeyPanel({ lang, onCertificate }) {
-  const list = await media();
+  const list = await media(lang);
   const mediumSelect = h('select', { 'data-testid': 'key-medium', id: 'key-medium' }, ...list.map((m, i) => h('option', { value: String(i) }, m.label[lang])));
   const certSelect = h('select', { 'data-testid': 'key-cert', id: 'key-cert' });
   const pin = h('input', { type: 'password', id: 'pin', 'data-testid': 'pin', autocomplete: 'off', inputMode: 'numeric', maxLength: 16 });
@@ -84,7 +102,7 @@ export async function createKeyPanel({ lang, onCertificate }) {
       body: [h('p', {}, t(lang, 'key.changePin.note')), ...fields],
       confirmText: t(lang, 'key.changePin.submit'),
       cancelText: t(lang, 'cancel'),
-      testid: 'change-pin',
+      testid: 'change-pin-dialog',
     });
     if (!ok) return null;
     const [oldValue, newValue, again] = inputs.map((i) => i.value);

@@ -5,7 +5,7 @@ import { createSoftwareToken } from '/vendor/core/software-token.js';
 import { api } from './api.js';
 
 /** @returns {Promise<Array<{ id: string, label: { 'zh-CN': string, en: string }, driver: import('/vendor/core/client.js').TokenDriver }>>} */
-export async function loadKeyDrivers() {
+export async function loadKeyDrivers({ locale, typePin, onApprovalCode }) {
   const { demoKeys, descriptors } = await api('GET', '/api/keys');
   const media = await Promise.all(demoKeys.map(async (key, i) => ({
     id: `demo-${i + 1}`,
@@ -21,7 +21,7 @@ export async function loadKeyDrivers() {
   if (descriptors.length > 0) {
     try {
       const { createDrivers } = await import('/vendor/portal-keys/page-drivers.js');
-      media.push(...(await createDrivers(descriptors)));
+      media.push(...(await createDrivers(descriptors, [], { locale, typePin, onApprovalCode })));
     } catch (error) {
       console.warn('the started key clients could not be loaded', error);
     }

@@ -1,5 +1,6 @@
 // The portal's HTTP application on Fastify 5. Every Yizheng call is marked "Yizheng:"; everything
 // else is what any platform does anyway (sessions, CSRF, throttling, its own records).
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -17,7 +18,24 @@ const publicDir = join(here, '..', 'public');
 const require = createRequire(import.meta.url);
 const distOf = (pkg) => join(dirname(require.resolve(`${pkg}/package.json`)), 'dist');
 /** Browser bundles the page imports, by URL prefix. */
-const VENDOR = { core: distOf('@yizheng/core'), 'portal-keys': join(here, '..', 'keys') };
+const VENDOR = {
+  core: distOf('@yizheng/core'),
+  'pkcs11-bridge': distOf('@yizheng/pkcs11-bridge'),
+  'provider-bjca': distOf('@yizheng/provider-bjca'),
+  'provider-cfca': distOf('@yizheng/provider-cfca'),
+  'portal-keys': join(here, '..', 'keys'),
+};
+/** The vendor browser modules import `@yizheng/core/client` by name: the page maps the names to /vendor. */
+const IMPORT_MAP = JSON.stringify({
+  imports: {
+    '@yizheng/core/client': '/vendor/core/client.js',
+    '@yizheng/core/software-token': '/vendor/core/software-token.js',
+    '@yizheng/pkcs11-bridge/browser': '/vendor/pkcs11-bridge/browser.js',
+    '@yizheng/provider-bjca/browser': '/vendor/provider-bjca/browser.js',
+    '@yizheng/provider-cfca/browser': '/vendor/provider-cfca/browser.js',
+  },
+});
+const IMPORT_MAP_HASH = `'sha256-${createHash('sha256').update(IMPORT_MAP).digest('base64')}'`;
 const PAGES = new Set(['/', '/login', '/certificates', '/subject', '/cas']);
 const BODY_LIMIT = 64 * 1024;
 const MINUTE = 60_000;
@@ -26,17 +44,24 @@ const MINUTE = 60_000;
  * @typedef {{ id: string, kind: 'province' | 'city', name: { 'zh-CN': string, en: string },
  *   province?: { name: { 'zh-CN': string, en: string }, url: string } }} City
  * @typedef {{ yizheng: import('@yizheng/core').Yizheng, directory: Awaited<ReturnType<typeof import('./directory.mjs').createDirectory>>,
- *   city: City, origin: string, demoKeys: unknown[], keyDescriptors?: () => Array<{ kind: string, url?: string }>,
+ *   city: City, origin: string, demoKeys: unknown[],
+ *   keys?: () => { descriptors: object[], scripts: Array<{ path: string, file: string }>, connectSrc: string[] },
  *   vendor?: Record<string, string>, logLevel?: string, now?: () => number }} PortalOptions
  */
 
 /** Builds the portal. @param {PortalOptions} options */
 export async function createPortalApp(options) {
   const { yizheng, directory, city, origin } = options;
-  const keyDescriptors = options.keyDescriptors ?? (() => []);
+  const keys = options.keys ?? (() => ({ descriptors: [], scripts: [], connectSrc: [] }));
   const vendor = { ...VENDOR, ...options.vendor };
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: { level: options.logLevel ?? 'warn' }, trustProxy: false });
   await app.register(fastifyCookie);
+  // Every route, for the test that checks each one under every kind of session.
+  const routes = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
+  app.decorate('portalRoutes', routes);
   const sessions = createSessions({ cookiePrefix: `yz_${city.id}`, secure: origin.startsWith('https:'), ...(options.now && { now: options.now }) });
   const throttles = {
     // Wrong passwords: 5 per account and 20 per address in 15 minutes.
@@ -54,7 +79,7 @@ export async function createPortalApp(options) {
     reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Cache-Control', 'no-store');
-    reply.header('Content-Security-Policy', contentSecurityPolicy(keyDescriptors()));
+    reply.header('Content-Security-Policy', contentSecurityPolicy(keys().connectSrc));
     if (req.method === 'GET' || req.method === 'HEAD') return;
     // A state change must come from this portal's own page: same Origin, JSON, and the CSRF token
     // of the session (or, before login, of the page's pre cookie).
@@ -172,8 +197,9 @@ export async function createPortalApp(options) {
     const purpose = req.body?.purpose;
     if (purpose !== 'login' && purpose !== 'bind') throw new PortalError('PORTAL_BAD_REQUEST');
     if (purpose === 'bind') await requirePermission('bind-certificate')(req, reply);
-    const wait = throttles.challenge.hit(`i:${req.ip}`);
+    const wait = throttles.challenge.blockedFor(`i:${req.ip}`);
     if (wait > 0) throw throttled(reply, wait, 'PORTAL_TOO_MANY_REQUESTS');
+    throttles.challenge.hit(`i:${req.ip}`);
     // Yizheng: a single-use challenge for this session (or, before login, the page's pre id).
     const challenge = await yizheng.issueChallenge({ sessionId: challengeKey(req), origin, purpose });
     return { text: challenge.text, expiresAt: challenge.expiresAt };
@@ -310,18 +336,20 @@ export async function createPortalApp(options) {
   app.get('/api/cas', async () => ({
     cas: yizheng.context.providers.providers.map((p) => ({ id: p.info.id, names: p.info.names, support: p.info.support })),
   }));
-  app.get('/api/keys', async () => ({ demoKeys: options.demoKeys, descriptors: keyDescriptors() }));
+  // Demo only: the demo keys' private keys go to the page. A real platform never holds users' keys.
+  app.get('/api/keys', async () => ({ demoKeys: options.demoKeys, descriptors: keys().descriptors }));
 
   function providerSupport(providerId) {
     return yizheng.context.providers.providers.find((p) => p.info.id === providerId)?.info.support ?? [];
   }
 
   // ---- pages and files ----------------------------------------------------------------------------
-  const shell = await readFile(join(publicDir, 'index.html'), 'utf8');
+  const shell = (await readFile(join(publicDir, 'index.html'), 'utf8')).replace('<!--importmap-->', `<script type="importmap">${IMPORT_MAP}</script>`);
   app.get('/*', async (req, reply) => {
     const path = req.url.split('?')[0];
     if (path.startsWith('/api/')) throw new PortalError('PORTAL_NOT_FOUND');
-    const file = staticFile(path);
+    const emulator = keys().scripts.find((entry) => entry.path === path);
+    const file = emulator ? { path: emulator.file, type: 'text/javascript; charset=utf-8' } : staticFile(path);
     if (file) {
       try {
         const body = await readFile(file.path);
@@ -398,26 +426,15 @@ function checkSubject(body, organization) {
   return info;
 }
 
-/** The Content-Security-Policy: our own scripts and styles only; the key clients' local ports for connect. */
-export function contentSecurityPolicy(descriptors) {
-  const local = new Set();
-  for (const d of descriptors) {
-    for (const url of [d.url, d.synctlUrl]) {
-      if (typeof url !== 'string') continue;
-      try {
-        const u = new URL(url);
-        if (u.hostname === '127.0.0.1' || u.hostname === 'localhost') local.add(`${u.protocol}//${u.host}`);
-      } catch {
-        // not a URL: nothing to allow
-      }
-    }
-  }
+/** The Content-Security-Policy: our own scripts (and the import map) and styles only; the key clients' loopback ports for connect. */
+export function contentSecurityPolicy(connectSrc = []) {
+  const local = connectSrc.filter((origin) => /^(ws|http)s?:\/\/(127\.0\.0\.1|localhost):\d{1,5}$/.test(origin));
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    `script-src 'self' ${IMPORT_MAP_HASH}`,
     "style-src 'self'",
     "img-src 'self' data:",
-    `connect-src 'self'${[...local].map((s) => ` ${s}`).join('')}`,
+    `connect-src 'self'${local.map((o) => ` ${o}`).join('')}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -149,3 +149,62 @@ describe('after binding', () => {
     expect(await codeOf(listExpiringBindings({ withinDays: -1 }, context))).toBe('INVALID_ARGUMENT');
   });
 });
+
+describe('why binding is forbidden, and where a certificate is bound', () => {
+  const outsider = { ...admin, accountId: 'acct-outsider', organizationId: 'org-2' };
+
+  it('tells an employee acting for someone else from an admin of another organisation (BIND_FORBIDDEN reasons)', async () => {
+    const context = makeContext([ca], fakeClock().now);
+    const byEmployee = await failure(bindCertificate({ ...request, actor: employee, target: colleague, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
+    expect(byEmployee.details).toMatchObject({ reason: 'not-admin', actorAccountId: 'acct-zhangsan', targetAccountId: 'acct-lisi' });
+    expect(byEmployee.message).toContain('普通用户只能为本人账号');
+    const byOutsider = await failure(bindCertificate({ ...request, actor: outsider, target: colleague, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
+    expect(byOutsider.details['reason']).toBe('other-organization');
+    expect(byOutsider.message).toContain('管理员只能管理本单位账号的证书绑定');
+    expect(byOutsider.remedy).not.toContain('普通用户');
+    expect(byOutsider.localizedMessage('en')).toContain("their own organisation's accounts");
+    const granting = await failure(bindCertificate({ ...request, actor: employee, target: self, token: await signedToken(leaf, context, { purpose: 'bind' }), isAdmin: true }, context));
+    expect(granting.details['reason']).toBe('admin-only');
+  });
+
+  it('gives unbinding and setting permissions the same reasons', async () => {
+    const context = makeContext([ca], fakeClock().now);
+    const binding = await bindCertificate({ ...request, actor: employee, target: self, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context);
+    const permissions = { isAdmin: false, permissions: ['bid.submit'] };
+    expect((await failure(unbindCertificate({ actor: { ...employee, accountId: 'acct-wangwu' }, bindingId: binding.id }, context))).details['reason']).toBe('not-admin');
+    expect((await failure(unbindCertificate({ actor: outsider, bindingId: binding.id }, context))).details['reason']).toBe('other-organization');
+    expect((await failure(setBindingPermissions({ actor: employee, bindingId: binding.id, permissions }, context))).details['reason']).toBe('admin-only');
+    expect((await failure(setBindingPermissions({ actor: outsider, bindingId: binding.id, permissions }, context))).details['reason']).toBe('other-organization');
+  });
+
+  it('names the holding account, not the binding id, in ALREADY_BOUND', async () => {
+    const context = makeContext([ca], fakeClock().now);
+    const binding = await bindCertificate({ ...request, actor: employee, target: self, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context);
+    const err = await failure(bindCertificate({ ...request, actor: admin, target: colleague, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
+    expect(err.details).toMatchObject({ bindingId: binding.id, accountId: 'ac******an', scope: 'default' });
+    expect(err.details['reason']).toBeUndefined();
+    expect(err.message).toBe('该证书已被绑定：它已绑定到账号 ac******an。');
+    expect(JSON.stringify(err.toJSON().message)).not.toContain(binding.id);
+  });
+
+  it('names the scope when the certificate is bound in another, accepted scope', async () => {
+    const clock = fakeClock();
+    const provincial = makeContext([ca], clock.now, { scopes: { current: 'fujian' } });
+    const binding = await bindCertificate({ ...request, actor: employee, target: self, token: await signedToken(leaf, provincial, { purpose: 'bind' }) }, provincial);
+    const city = { ...provincial, scopes: { current: 'xiamen', accepted: ['fujian'] } };
+    const err = await failure(bindCertificate({ ...request, actor: admin, target: colleague, token: await signedToken(leaf, city, { purpose: 'bind' }) }, city));
+    expect(err.code).toBe('ALREADY_BOUND');
+    expect(err.details).toMatchObject({ reason: 'other-scope', scope: 'fujian', bindingId: binding.id });
+    expect(err.message).toContain('fujian');
+    expect(err.localizedMessage('en')).toContain('in fujian');
+    expect(err.message).not.toContain(binding.id);
+  });
+
+  it('names the platform’s unbind menu given in context.menus', async () => {
+    const context = { ...makeContext([ca], fakeClock().now), menus: { unbind: { 'zh-CN': 'CA绑定与解绑', en: 'Bind or unbind CA' } } };
+    await bindCertificate({ ...request, actor: employee, target: self, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context);
+    const err = await failure(bindCertificate({ ...request, actor: admin, target: colleague, token: await signedToken(leaf, context, { purpose: 'bind' }) }, context));
+    expect(err.remedy).toContain('【CA绑定与解绑】');
+    expect(err.toJSON().remedy.en).toContain("'Bind or unbind CA'");
+  });
+});

@@ -51,13 +51,36 @@ export interface BindRequest extends TokenRequest {
   readonly permissions?: readonly string[];
 }
 
-/** Throws `BIND_FORBIDDEN` unless the actor may manage the target account's bindings. */
+/**
+ * Throws `BIND_FORBIDDEN` unless the actor may manage the target account's bindings: the account
+ * itself, or an administrator of its organisation. `details.reason` tells the cases apart:
+ * `not-admin` (an employee acting for another account), `other-organization` (an administrator
+ * acting on another organisation's account).
+ */
 export function assertMayActFor(actor: Actor, target: { readonly accountId: string; readonly organizationId: string }): void {
   const self = actor.accountId === target.accountId;
   const admin = actor.isAdmin && actor.organizationId === target.organizationId;
   if (!self && !admin) {
-    throw new YizhengError('BIND_FORBIDDEN', { actorAccountId: actor.accountId, targetAccountId: target.accountId });
+    throw new YizhengError('BIND_FORBIDDEN', {
+      actorAccountId: actor.accountId,
+      targetAccountId: target.accountId,
+      reason: actor.isAdmin ? 'other-organization' : 'not-admin',
+    });
   }
+}
+
+/**
+ * Throws `BIND_FORBIDDEN` unless the actor is an administrator of the target's organisation, the
+ * only one who sets a certificate's administrator flag and permissions: `reason` is `admin-only`
+ * for anyone else of the organisation, `other-organization` for an administrator of another.
+ */
+export function assertMayGrantFor(actor: Actor, target: { readonly accountId: string; readonly organizationId: string }): void {
+  if (actor.isAdmin && actor.organizationId === target.organizationId) return;
+  throw new YizhengError('BIND_FORBIDDEN', {
+    actorAccountId: actor.accountId,
+    targetAccountId: target.accountId,
+    reason: actor.isAdmin ? 'other-organization' : 'admin-only',
+  });
 }
 
 /**
@@ -82,11 +105,13 @@ function checkRequestTexts(request: BindRequest): void {
   }
 }
 
-function alreadyBound(binding: Binding): YizhengError {
+/** `ALREADY_BOUND` naming where the certificate is bound: the masked account, and the scope when it is another. */
+function alreadyBound(binding: Binding, context: YizhengContext): YizhengError {
   return new YizhengError('ALREADY_BOUND', {
     accountId: maskAccountId(binding.accountId),
     bindingId: binding.id,
     scope: binding.scope,
+    ...(binding.scope !== currentScopeOf(context) && { reason: 'other-scope' as const }),
   });
 }
 
@@ -96,16 +121,18 @@ function alreadyBound(binding: Binding): YizhengError {
  * certificate (`encryptionCertificate`), it must be the signing certificate's partner (same CA, same
  * holder, an encryption key usage, valid now) and the binding keeps its facts.
  *
- * @throws {YizhengError} `BIND_FORBIDDEN` (an employee binding for someone else, or an admin of
- *   another organisation), any code of the shared token checks (as {@link verifyLogin}), `ENTERPRISE_CODE_MISMATCH` (with
+ * @throws {YizhengError} `BIND_FORBIDDEN` (`reason`: `not-admin` for an employee binding for someone
+ *   else, `other-organization` for an admin of another organisation, `admin-only` for granting the
+ *   admin flag or permissions without being the organisation's admin), any code of the shared token checks (as {@link verifyLogin}), `ENTERPRISE_CODE_MISMATCH` (with
  *   both codes, their kinds and the CA's hotline), `ENTERPRISE_CODE_UNDECIDED`, `CODE_INVALID`,
- *   `ALREADY_BOUND` (naming the masked account that holds it); `CERT_WRONG_PURPOSE` with
+ *   `ALREADY_BOUND` (naming the masked account that holds it, and its scope with `reason: 'other-scope'`
+ *   when that is an accepted scope rather than the current one); `CERT_WRONG_PURPOSE` with
  *   `reason: 'encryption-certificate-mismatch'` for an encryption certificate of another holder or CA; `INVALID_ARGUMENT`, before the
  *   challenge is consumed, for a request text no store can hold (`keyId`, permissions, account and
  *   organisation ids with NUL or an unpaired surrogate, empty or over 4096 characters).
  */
 export async function bindCertificate(request: BindRequest, context: YizhengContext): Promise<Binding> {
-  return inLocale(context.locale, () => bindCertificateUnlocalized(request, context));
+  return inLocale(context.locale, () => bindCertificateUnlocalized(request, context), context.menus);
 }
 
 async function bindCertificateUnlocalized(request: BindRequest, context: YizhengContext): Promise<Binding> {
@@ -113,10 +140,8 @@ async function bindCertificateUnlocalized(request: BindRequest, context: Yizheng
   // Permission first: an actor who may not act for the target learns nothing about the certificate.
   assertMayActFor(request.actor, request.target);
   const grants = request.isAdmin === true || (request.permissions?.length ?? 0) > 0;
-  if (grants && !(request.actor.isAdmin && request.actor.organizationId === request.target.organizationId)) {
-    // Only the organisation's admin hands out the admin flag and permissions.
-    throw new YizhengError('BIND_FORBIDDEN', { actorAccountId: request.actor.accountId, targetAccountId: request.target.accountId });
-  }
+  // Only the organisation's admin hands out the admin flag and permissions.
+  if (grants) assertMayGrantFor(request.actor, request.target);
   const verified = await verifyToken(request.token, request, 'bind', context);
   const { certificate, identity } = verified;
   const provider = verified.provider.provider;
@@ -132,11 +157,11 @@ async function bindCertificateUnlocalized(request: BindRequest, context: Yizheng
   if (verified.identityKey instanceof Error) throw verified.identityKey;
   const identityKey = verified.identityKey;
   const existing = await findBinding(identityKey, context);
-  if (existing) throw alreadyBound(existing);
+  if (existing) throw alreadyBound(existing, context);
   if (verified.legacyKey !== undefined) {
     // Bound before under the 0.x key: that binding moves on its first login, so it still holds this certificate.
     const legacy = await findBinding(verified.legacyKey, context);
-    if (legacy && legacy.certificate.sha256 === certificate.sha256) throw alreadyBound(legacy);
+    if (legacy && legacy.certificate.sha256 === certificate.sha256) throw alreadyBound(legacy, context);
   }
   try {
     return await context.stores.transaction(async (tx) => {
@@ -174,7 +199,7 @@ async function bindCertificateUnlocalized(request: BindRequest, context: Yizheng
     // Lost a race with a concurrent bind of the same identity: report it like any other holder.
     if (isYizhengError(err, 'ALREADY_BOUND')) {
       const winner = await context.stores.bindings.findByIdentity(currentScopeOf(context), identityKey);
-      if (winner) throw alreadyBound(winner);
+      if (winner) throw alreadyBound(winner, context);
     }
     throw err;
   }

@@ -6,7 +6,7 @@ import { YizhengError } from '../errors/index';
 import { assessExpiry, type ExpiryAssessment } from '../expiry/index';
 import type { YizhengContext } from '../context/context';
 import type { Binding, BindingPermissions } from '../stores/index';
-import { assertMayActFor, type Actor } from './bind';
+import { assertMayActFor, assertMayGrantFor, type Actor } from './bind';
 import { nowOf } from '../context/defaults';
 import { inLocale } from '../context/localize';
 
@@ -21,7 +21,7 @@ async function loadBinding(bindingId: string, context: YizhengContext): Promise<
  * bind another certificate. The account itself or an admin of its organisation may do it.
  */
 export async function unbindCertificate(request: { readonly actor: Actor; readonly bindingId: string }, context: YizhengContext): Promise<Binding> {
-  return inLocale(context.locale, () => unbindCertificateUnlocalized(request, context));
+  return inLocale(context.locale, () => unbindCertificateUnlocalized(request, context), context.menus);
 }
 
 async function unbindCertificateUnlocalized(request: { readonly actor: Actor; readonly bindingId: string }, context: YizhengContext): Promise<Binding> {
@@ -54,7 +54,7 @@ export async function listBindings(
   query: { readonly accountId: string } | { readonly organizationId: string },
   context: YizhengContext,
 ): Promise<BindingListEntry[]> {
-  return inLocale(context.locale, () => listBindingsUnlocalized(query, context));
+  return inLocale(context.locale, () => listBindingsUnlocalized(query, context), context.menus);
 }
 
 async function listBindingsUnlocalized(
@@ -74,12 +74,16 @@ async function listBindingsUnlocalized(
   }));
 }
 
-/** Sets a bound certificate's admin flag and permissions. Only an admin of the same organisation may. */
+/**
+ * Sets a bound certificate's admin flag and permissions. Only an admin of the same organisation may:
+ * anyone else gets `BIND_FORBIDDEN` (`reason`: `admin-only`, or `other-organization` for an admin of
+ * another organisation).
+ */
 export async function setBindingPermissions(
   request: { readonly actor: Actor; readonly bindingId: string; readonly permissions: BindingPermissions },
   context: YizhengContext,
 ): Promise<Binding> {
-  return inLocale(context.locale, () => setBindingPermissionsUnlocalized(request, context));
+  return inLocale(context.locale, () => setBindingPermissionsUnlocalized(request, context), context.menus);
 }
 
 async function setBindingPermissionsUnlocalized(
@@ -87,9 +91,7 @@ async function setBindingPermissionsUnlocalized(
   context: YizhengContext,
 ): Promise<Binding> {
   const binding = await loadBinding(request.bindingId, context);
-  if (!request.actor.isAdmin || request.actor.organizationId !== binding.organizationId) {
-    throw new YizhengError('BIND_FORBIDDEN', { actorAccountId: request.actor.accountId, targetAccountId: binding.accountId });
-  }
+  assertMayGrantFor(request.actor, binding);
   return context.stores.transaction(async (tx) => {
     const updated = await tx.bindings.setPermissions(binding.id, request.permissions);
     if (!updated) throw new YizhengError('BINDING_NOT_FOUND', { bindingId: binding.id });
@@ -157,7 +159,7 @@ export async function listExpiringBindings(
   query: { readonly withinDays: number; readonly cursor?: string | null; readonly limit?: number; readonly includeExpired?: boolean },
   context: YizhengContext,
 ): Promise<ExpiringBindingsPage> {
-  return inLocale(context.locale, () => listExpiringBindingsUnlocalized(query, context));
+  return inLocale(context.locale, () => listExpiringBindingsUnlocalized(query, context), context.menus);
 }
 
 async function listExpiringBindingsUnlocalized(

@@ -2,7 +2,7 @@ import type { Certificate } from '../cert/index';
 import type { CertificateCaches } from '../cert/parse';
 import type { LruCache } from '../cert/cache';
 import type { FixedTable } from '../crypto/sm2-curve';
-import type { Locale } from '../errors/index';
+import type { Locale, MenuNames } from '../errors/index';
 import type { CaProvider, ProviderRegistry } from '../providers/index';
 import type { Stores } from '../stores/index';
 
@@ -60,6 +60,12 @@ export interface YizhengContext {
   readonly scopes?: ScopeConfig;
   /** Locale of the error messages thrown; default zh-CN. */
   readonly locale?: Locale;
+  /**
+   * The platform's names of its binding and unbinding pages, for the remedies of the errors thrown
+   * (`ALREADY_BOUND`, `NOT_BOUND`, …); default 证书绑定 / Certificate binding. Names that do not
+   * check out (see `createYizheng`'s `menus`) leave the defaults.
+   */
+  readonly menus?: MenuNames;
   /** @internal Per-instance caches, set by `createYizheng`; without them the process-wide ones serve. */
   readonly caches?: ContextCaches;
 }

@@ -3,7 +3,9 @@ import type { ErrorEntry } from './error-class';
 
 /**
  * Every error a Yizheng user can meet, by stable code. The code is the contract: it never changes
- * meaning once published. Messages take `{name}` placeholders filled from the error's details.
+ * meaning once published. Messages take `{name}` placeholders filled from the error's details;
+ * remedies name the platform's pages by `{menu:bind}` and `{menu:unbind}`, filled with the platform's
+ * menu names (`createYizheng({ menus })`) or the neutral defaults (证书绑定 / Certificate binding).
  * Chinese wording follows what platform support desks already tell users.
  */
 export const ERROR_CATALOGUE = {
@@ -163,11 +165,21 @@ export const ERROR_CATALOGUE = {
     },
   },
   ALREADY_BOUND: {
-    zh: '该证书已被绑定：它已绑定到账号 {accountId}（绑定记录 {bindingId}）。',
-    en: 'This certificate is already bound to account {accountId} (binding {bindingId}).',
+    zh: '该证书已被绑定：它已绑定到账号 {accountId}。',
+    en: 'This certificate is already bound to account {accountId}.',
     remedy: {
-      zh: '一张证书只能绑定一个账号。请先用该账号（或其机构管理员）在“CA绑定与解绑”中解除绑定，再重新绑定。',
-      en: 'A certificate can be bound to one account only: unbind it first from that account (or as its organisation admin), then bind again.',
+      zh: '一张证书只能绑定一个账号。请先用该账号（或其机构管理员）登录，在【{menu:unbind}】中解除绑定，再重新绑定。',
+      en: "A certificate can be bound to one account only: sign in as that account (or its organisation's administrator), unbind it under '{menu:unbind}', then bind again.",
+    },
+    reasons: {
+      'other-scope': {
+        zh: '该证书已被绑定：它已在 {scope} 绑定到账号 {accountId}。',
+        en: 'This certificate is already bound to account {accountId} in {scope}.',
+        remedy: {
+          zh: '一张证书只能绑定一个账号（各地区平台通用）。请先用该账号（或其机构管理员）登录 {scope} 的平台解除绑定，再重新绑定。',
+          en: "A certificate can be bound to one account only, across the regions that share bindings: sign in to the platform of {scope} as that account (or its organisation's administrator) and unbind it there, then bind again.",
+        },
+      },
     },
   },
   BINDING_CHANGED: {
@@ -264,24 +276,24 @@ export const ERROR_CATALOGUE = {
     zh: '账号绑定的是同一持有人较新的证书（序列号 {boundSerialNumber}），这张证书（序列号 {serialNumber}）不能再用于登录。',
     en: 'The account is bound to a newer certificate of the same holder (serial {boundSerialNumber}); this one (serial {serialNumber}) can no longer log in.',
     remedy: {
-      zh: '请使用更新（延期）后的证书登录；如确需改用这张证书，请先解除绑定后重新绑定。',
-      en: 'Log in with the renewed certificate; to use this one instead, unbind and bind it again.',
+      zh: '请使用更新（延期）后的证书登录；如确需改用这张证书，请先在【{menu:unbind}】中解除绑定，再在【{menu:bind}】中重新绑定。',
+      en: "Log in with the renewed certificate; to use this one instead, unbind under '{menu:unbind}' and bind it again under '{menu:bind}'.",
     },
   },
   NOT_BOUND: {
     zh: '该证书尚未绑定账号，请先绑定。',
     en: 'This certificate is not bound to an account yet; bind it first.',
     remedy: {
-      zh: '请先使用账号密码登录，在【关联数字证书】中绑定该证书后再使用CA登录。',
-      en: "Sign in with the account and password, bind this certificate under 'Bind certificate', then use certificate login.",
+      zh: '请先使用账号密码登录，在【{menu:bind}】中绑定该证书后再使用CA登录。',
+      en: "Sign in with the account and password, bind this certificate under '{menu:bind}', then use certificate login.",
     },
     reasons: {
       'renewed-with-new-key': {
         zh: '证书已更换，请使用账号密码登录后重新关联。',
         en: 'The certificate has been replaced; sign in with the account and password and bind it again.',
         remedy: {
-          zh: '这张证书与已绑定的证书属于同一单位、同一CA，但不是同一持有人的同一密钥（如换发了新密钥或是另一位员工的证书）。请使用账号密码登录，在【关联数字证书】中绑定这张证书。',
-          en: "This certificate is from the same company and CA as a bound one, but not the same holder's key (a re-keyed certificate, or a colleague's). Sign in with the account and password and bind this certificate under 'Bind certificate'.",
+          zh: '这张证书与已绑定的证书属于同一单位、同一CA，但不是同一持有人的同一密钥（如换发了新密钥或是另一位员工的证书）。请使用账号密码登录，在【{menu:bind}】中绑定这张证书。',
+          en: "This certificate is from the same company and CA as a bound one, but not the same holder's key (a re-keyed certificate, or a colleague's). Sign in with the account and password and bind this certificate under '{menu:bind}'.",
         },
       },
     },
@@ -290,8 +302,34 @@ export const ERROR_CATALOGUE = {
     zh: '无权为该账号管理证书绑定。',
     en: "You may not manage this account's certificate bindings.",
     remedy: {
-      zh: '普通用户只能为本人账号绑定证书；为他人绑定请联系本单位的机构管理员。',
-      en: "Employees can only bind certificates to their own account; ask your organisation's administrator to bind for others.",
+      zh: '普通用户只能管理本人账号的证书绑定，机构管理员只能管理本单位账号的证书绑定；如需办理，请联系该账号所在单位的机构管理员。',
+      en: "Employees manage only their own account's certificate bindings, and administrators only those of their own organisation's accounts: ask the administrator of the account's organisation.",
+    },
+    reasons: {
+      'not-admin': {
+        zh: '普通用户只能为本人账号绑定或解绑证书。',
+        en: 'Employees can only bind or unbind certificates for their own account.',
+        remedy: {
+          zh: '为他人账号绑定或解绑证书，请联系本单位的机构管理员。',
+          en: "Ask your organisation's administrator to bind or unbind certificates for other accounts.",
+        },
+      },
+      'other-organization': {
+        zh: '管理员只能管理本单位账号的证书绑定；该账号属于其他单位。',
+        en: "Administrators can only manage the certificate bindings of their own organisation's accounts; this account belongs to another organisation.",
+        remedy: {
+          zh: '请核对所选账号是否属于本单位；其他单位的账号请由该单位的机构管理员办理。',
+          en: "Check that the account belongs to your organisation; another organisation's accounts are managed by that organisation's administrator.",
+        },
+      },
+      'admin-only': {
+        zh: '只有本单位的机构管理员可以设置证书的管理员身份和权限。',
+        en: "Only the organisation's administrator can make a certificate an administrator or grant it permissions.",
+        remedy: {
+          zh: '请不带管理员身份和权限重新绑定，或联系本单位的机构管理员设置。',
+          en: "Bind again without the administrator flag and permissions, or ask your organisation's administrator to set them.",
+        },
+      },
     },
   },
   BINDING_NOT_FOUND: {

@@ -181,8 +181,15 @@ export interface ErrorDetailsMap extends ClientErrorDetailsMap {
   ALREADY_BOUND: {
     /** The holding account (masked when the binding flow reports it). */
     readonly accountId: string;
+    /** The holding binding's id: for the platform's logs and support, never shown in the message. */
     readonly bindingId: string;
+    /** The scope the holding binding is in. */
     readonly scope: string;
+    /**
+     * `other-scope`: the holding binding is in another scope than the platform's current one (an
+     * accepted scope, 一证通用), so it is unbound on that scope's platform.
+     */
+    readonly reason?: 'other-scope';
     /** Set by the stores. */
     readonly identityKey?: string;
     readonly serialNumber?: string;
@@ -262,6 +269,13 @@ export interface ErrorDetailsMap extends ClientErrorDetailsMap {
   BIND_FORBIDDEN: {
     readonly actorAccountId: string;
     readonly targetAccountId: string;
+    /**
+     * Why: `not-admin`, an employee (not an administrator) acting for another account;
+     * `other-organization`, an administrator acting on an account of another organisation;
+     * `admin-only`, someone other than the organisation's administrator setting a certificate's
+     * administrator flag or permissions (when binding, or with `setBindingPermissions`).
+     */
+    readonly reason?: 'not-admin' | 'other-organization' | 'admin-only';
   };
   BINDING_NOT_FOUND: { readonly bindingId: string };
   /** Nobody is signed in to the platform's session. */

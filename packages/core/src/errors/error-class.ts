@@ -5,13 +5,19 @@
  * either.
  */
 
+import type { MenuNames } from './menus';
+
 /** Locales Yizheng speaks. zh-CN is the default: the people at the keyboard are Chinese suppliers. */
 export type Locale = 'zh-CN' | 'en';
 
 /** Machine-readable facts about an error; message placeholders are filled from them. */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
-/** Both messages (with `{name}` placeholders) and the remedy. */
+/**
+ * Both messages (with `{name}` placeholders) and the remedy. In the server's catalogue `{menu:bind}`
+ * and `{menu:unbind}` stand for the platform's menu names (see `MenuNames`), filled by the server's
+ * `YizhengError` in the text's language; this class leaves them as they are.
+ */
 export interface ErrorText {
   /** zh-CN message template. */
   readonly zh: string;
@@ -64,6 +70,8 @@ export interface YizhengErrorOptions {
   readonly locale?: Locale;
   /** The error that led to this one. */
   readonly cause?: unknown;
+  /** The platform's menu names for the remedy (the defaults fill the rest); the server's `YizhengError` reads them. */
+  readonly menus?: MenuNames;
 }
 
 /**

@@ -258,3 +258,39 @@ describe('createHttpHandlers', () => {
     expect(() => createHttpHandlers(yizheng, { origin: ORIGIN } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('menu names in error answers', () => {
+  it("answers with the instance's menu names in the remedy", async () => {
+    yizheng = createYizheng({
+      stores: createMemoryStores(),
+      providers: [],
+      trust: createCertificateTrust({ trustStore: createTrustStore(ca.pem), revocation: { policy: 'off' } }),
+      menus: { bind: { 'zh-CN': '关联数字证书', en: 'Link certificate' }, unbind: { 'zh-CN': 'CA绑定与解绑', en: 'Bind or unbind CA' } },
+    });
+    http = createHttpHandlers(yizheng, { origin: ORIGIN, onUnexpectedError: (error) => void reported.push(error) });
+    const notBound = await http.login({ sessionId: 's-1', body: await signed(zhangKey, 's-1', 'login') });
+    expect(failure(notBound)).toEqual({ status: 401, code: 'NOT_BOUND' });
+    const remedy = (notBound.body as { error: { remedy: { 'zh-CN': string; en: string } } }).error.remedy;
+    expect(remedy['zh-CN']).toContain('【关联数字证书】');
+    expect(remedy.en).toContain("'Link certificate'");
+
+    await bindZhang();
+    const again = await http.bind({ sessionId: 's-2', body: await signed(zhangKey, 's-2', 'bind'), actor: admin, target: li });
+    expect(failure(again)).toEqual({ status: 409, code: 'ALREADY_BOUND' });
+    const bound = (again.body as { error: { message: Record<string, string>; remedy: Record<string, string>; details: Record<string, unknown> } }).error;
+    expect(bound.remedy['zh-CN']).toContain('【CA绑定与解绑】');
+    expect(bound.remedy['en']).toContain("'Bind or unbind CA'");
+    expect(JSON.stringify(bound.message)).not.toContain(String(bound.details['bindingId']));
+  });
+
+  it('applies config.menus to errors a hand-made verb set throws', async () => {
+    const verbs = {
+      ...yizheng,
+      config: { menus: { bind: { 'zh-CN': '关联数字证书' } } },
+      verifyLogin: () => Promise.reject(new YizhengError('NOT_BOUND', { provider: 'bjca', serialNumber: '01' })),
+    };
+    const handlers = createHttpHandlers(verbs, { origin: ORIGIN, onUnexpectedError: (error) => void reported.push(error) });
+    const answer = await handlers.login({ sessionId: 's-1', body: {} });
+    expect((answer.body as { error: { remedy: Record<string, string> } }).error.remedy['zh-CN']).toContain('【关联数字证书】');
+  });
+});

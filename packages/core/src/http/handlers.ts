@@ -5,7 +5,7 @@
 import type { Actor, TargetAccount } from '../binding/bind';
 import type { BindingListEntry } from '../binding/manage';
 import { normalizeOrigin, type IssuedChallenge } from '../challenge/challenge';
-import { YizhengError, isYizhengError } from '../errors/index';
+import { YizhengError, isYizhengError, type MenuNames } from '../errors/index';
 import type { Yizheng } from '../instance/create-yizheng';
 import type { LoginResult } from '../login/verify-login';
 import type { Binding } from '../stores/index';
@@ -28,7 +28,10 @@ import {
 export type HttpOperation = 'challenge' | 'login' | 'bind' | 'unbind' | 'bindings';
 
 /** The verbs of a {@link Yizheng} instance the handlers call. */
-export type HttpYizheng = Pick<Yizheng, 'issueChallenge' | 'verifyLogin' | 'bindCertificate' | 'unbindCertificate' | 'listBindings'>;
+export type HttpYizheng = Pick<Yizheng, 'issueChallenge' | 'verifyLogin' | 'bindCertificate' | 'unbindCertificate' | 'listBindings'> & {
+  /** The instance's configuration: its `menus` name the platform's pages in every error answer. */
+  readonly config?: { readonly menus?: MenuNames };
+};
 
 /** Options of {@link createHttpHandlers}. */
 export interface HttpHandlerOptions {
@@ -178,12 +181,14 @@ export function createHttpHandlers(yizheng: HttpYizheng, options: HttpHandlerOpt
     throw new YizhengError('INVALID_ARGUMENT', { reason: 'onUnexpectedError must be a function that logs (or rethrows) errors that are not YizhengErrors' });
   }
 
+  const menus = yizheng.config?.menus;
+
   async function run<Body, Value>(operation: HttpOperation, call: () => Promise<HttpResult<Body, Value>>): Promise<HttpResult<Body, Value>> {
     try {
       return await call();
     } catch (error) {
       if (isYizhengError(error)) {
-        const answer = errorResponse(error);
+        const answer = errorResponse(error, menus === undefined ? {} : { menus });
         if (!answer.unexpected) return answer;
       }
       await report(error, operation);
@@ -217,7 +222,7 @@ export function createHttpHandlers(yizheng: HttpYizheng, options: HttpHandlerOpt
     bind: (input) =>
       run('bind', async () => {
         const { actor, target } = input;
-        if (actor === undefined || actor === null) return signInFirstResponse();
+        if (actor === undefined || actor === null) return signInFirstResponse(menus);
         checkAccount(actor, 'actor', 'bind');
         checkAccount(target, 'target', 'bind');
         const binding = await yizheng.bindCertificate({
@@ -236,7 +241,7 @@ export function createHttpHandlers(yizheng: HttpYizheng, options: HttpHandlerOpt
     unbind: (input) =>
       run('unbind', async () => {
         const { actor } = input;
-        if (actor === undefined || actor === null) return signInFirstResponse();
+        if (actor === undefined || actor === null) return signInFirstResponse(menus);
         checkAccount(actor, 'actor', 'unbind');
         const { bindingId } = exactObject(input.body, ['bindingId'], '{ "bindingId": string }');
         const removed = await yizheng.unbindCertificate({ actor, bindingId: checkId(bindingId, 'bindingId') });
@@ -246,7 +251,7 @@ export function createHttpHandlers(yizheng: HttpYizheng, options: HttpHandlerOpt
     bindings: (input) =>
       run('bindings', async () => {
         const { actor } = input;
-        if (actor === undefined || actor === null) return signInFirstResponse();
+        if (actor === undefined || actor === null) return signInFirstResponse(menus);
         checkAccount(actor, 'actor', 'bindings');
         const entries = await yizheng.listBindings(actor.isAdmin ? { organizationId: actor.organizationId } : { accountId: actor.accountId });
         return success(200, { bindings: entries.map((e) => ({ binding: bindingJson(e.binding), expiry: expiryJson(e.expiry) })) }, entries);

@@ -45,6 +45,7 @@ export {
   type CertificateFactsJson,
   type ChallengeBody,
   type ErrorBody,
+  type ErrorResponseOptions,
   type ExpiryJson,
   type GenericErrorJson,
   type HttpFailure,

@@ -55,3 +55,16 @@ describe('RECOMMENDED_BODY_LIMIT', () => {
     expect(RECOMMENDED_BODY_LIMIT).toBeGreaterThan(MAX_TOKEN_BYTES);
   });
 });
+
+describe('errorResponse with menu names', () => {
+  it("names the platform's menus in the remedy of any Yizheng error, and the defaults without them", () => {
+    const menus = { bind: { 'zh-CN': '关联数字证书', en: 'Link certificate' } };
+    const plain = errorResponse(new YizhengError('NOT_BOUND', { provider: 'bjca', serialNumber: '01' }));
+    expect(JSON.stringify(plain.body)).toContain('【证书绑定】');
+    const answer = errorResponse(new YizhengError('NOT_BOUND', { provider: 'bjca', serialNumber: '01' }), { menus });
+    const error = answer.body.error as { remedy: Record<string, string> };
+    expect(error.remedy['zh-CN']).toContain('【关联数字证书】');
+    expect(error.remedy['en']).toContain("'Link certificate'");
+    expect(JSON.stringify(answer.body)).not.toContain('{menu');
+  });
+});

@@ -3,7 +3,7 @@
  * the mapping of any error to a status and a body that leaks nothing.
  */
 import type { LoginWarning } from '../context/context';
-import { YizhengError, httpStatusOf, isYizhengError, type ErrorJson, type YizhengErrorCode } from '../errors/index';
+import { YizhengError, httpStatusOf, isYizhengError, withMenuNames, type ErrorJson, type MenuNames, type YizhengErrorCode } from '../errors/index';
 import type { ExpiryAssessment, ExpiryState } from '../expiry/index';
 import type { Binding } from '../stores/index';
 import { MAX_TOKEN_BYTES } from '../token/parse';
@@ -222,8 +222,8 @@ function clientErrorStatus(error: unknown): number | undefined {
 }
 
 /** @internal The answer when nobody is signed in: 401 `SIGN_IN_REQUIRED`. */
-export function signInFirstResponse(): HttpFailure {
-  return errorResponse(new YizhengError('SIGN_IN_REQUIRED', {}));
+export function signInFirstResponse(menus?: MenuNames): HttpFailure {
+  return errorResponse(new YizhengError('SIGN_IN_REQUIRED', {}), menus === undefined ? {} : { menus });
 }
 
 /** @internal A success answer. */
@@ -234,6 +234,16 @@ export function success<Body, Value>(status: number, body: Body, value: Value): 
 /** @internal The answer for an error that is not a Yizheng error, whatever its properties say: 500. */
 export function internalErrorResponse(error: unknown): HttpFailure {
   return { ok: false, status: 500, headers: NO_STORE, body: { error: { message: INTERNAL } }, error, unexpected: true };
+}
+
+/** Options of {@link errorResponse}. */
+export interface ErrorResponseOptions {
+  /**
+   * The platform's menu names for the remedy in the body (as `createYizheng`'s `menus`; pass
+   * `yizheng.config.menus`). Without them an error keeps the names it carries: an instance's
+   * errors carry the instance's, others the defaults.
+   */
+  readonly menus?: MenuNames;
 }
 
 /**
@@ -250,21 +260,25 @@ export function internalErrorResponse(error: unknown): HttpFailure {
  * - anything else: 500 and a fixed "internal error" message, with `unexpected: true`; log the error
  *   itself, the answer carries nothing of it.
  *
+ * With `options.menus` (`yizheng.config.menus`) a Yizheng error's remedy names the platform's menus
+ * (see `withMenuNames` in `@yizheng/core/errors`), also for an error from outside the instance.
+ *
  * @example
  * ```ts
  * app.use((err, req, res, next) => {
- *   const answer = errorResponse(err);
+ *   const answer = errorResponse(err, { menus: yizheng.config.menus });
  *   if (answer.unexpected) console.error(err);
  *   res.status(answer.status).set(answer.headers).json(answer.body);
  * });
  * ```
  */
-export function errorResponse(error: unknown): HttpFailure {
+export function errorResponse(error: unknown, options: ErrorResponseOptions = {}): HttpFailure {
   if (isYizhengError(error)) {
     const status = httpStatusOf(error);
     // A 500 (INTERNAL_ERROR, FILE_UNREADABLE, a code this version does not know) is the server's
     // fault: its details (an exception's message, a database column, a file path) stay in the logs.
     if (status === 500 || typeof error.toJSON !== 'function') return internalErrorResponse(error);
+    if (options.menus !== undefined) withMenuNames(error, options.menus);
     return { ok: false, status, headers: NO_STORE, body: { error: error.toJSON() }, error, unexpected: false };
   }
   const status = clientErrorStatus(error);

@@ -6,7 +6,8 @@ import { DEFAULT_CERTIFICATE_CACHE_SIZE } from '../cert/parse';
 import type { CertificateTrust, ScopeConfig, YizhengContext } from '../context/context';
 import { DEFAULT_CHALLENGE_TTL_MS } from '../challenge/challenge';
 import { DEFAULT_SM2_TABLE_CACHE_SIZE } from '../crypto/sm2';
-import { YizhengError, type Locale } from '../errors/index';
+import { YizhengError, type Locale, type MenuNames, type ResolvedMenuNames } from '../errors/index';
+import { resolveMenuNames } from '../errors/menus';
 import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_EXPIRY_THRESHOLDS } from '../expiry/assess';
 import type { CaProvider } from '../providers/contract';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
@@ -51,19 +52,32 @@ export interface YizhengConfig {
   readonly expiryThresholds?: readonly number[];
   /** Cache sizes for this instance. */
   readonly cache?: CacheConfig;
+  /**
+   * The platform's own names of the pages where users bind (`bind`) and unbind (`unbind`) a
+   * certificate, in each language and without brackets, e.g.
+   * `{ bind: { 'zh-CN': '关联数字证书', en: 'Link certificate' }, unbind: { 'zh-CN': 'CA绑定与解绑', en: 'Bind or unbind CA' } }`.
+   * The remedies of the errors the instance throws (`ALREADY_BOUND`, `NOT_BOUND`, `CERT_SUPERSEDED`)
+   * send users there by these names, in `remedy`, `localizedRemedy(locale)` and `toJSON()`. A menu or
+   * language left out keeps the default, 证书绑定 / Certificate binding. Each name is a non-empty
+   * string of at most 64 characters without control characters.
+   */
+  readonly menus?: MenuNames;
 }
 
 /** The configuration after checking, with every default filled in. */
 export interface ResolvedConfig {
+  /** The language of thrown errors' messages. */
   readonly locale: Locale;
   readonly scopes: { readonly current: string; readonly accepted: readonly string[] };
   readonly challengeTtlMs: number;
   readonly clockSkewMs: number;
   readonly expiryThresholds: readonly number[];
   readonly cache: { readonly certificates: number; readonly sm2Tables: number };
+  /** Both menus' names in both languages, the defaults filled in. */
+  readonly menus: ResolvedMenuNames;
 }
 
-const KNOWN_KEYS = new Set(['stores', 'providers', 'trust', 'locale', 'clock', 'scopes', 'challengeTtlMs', 'clockSkewMs', 'expiryThresholds', 'cache']);
+const KNOWN_KEYS = new Set(['stores', 'providers', 'trust', 'locale', 'clock', 'scopes', 'challengeTtlMs', 'clockSkewMs', 'expiryThresholds', 'cache', 'menus']);
 
 function invalid(reason: string): YizhengError {
   return new YizhengError('INVALID_ARGUMENT', { reason });
@@ -165,6 +179,8 @@ export function resolveConfig(config: unknown): { context: Omit<YizhengContext, 
   if (clock !== undefined && typeof clock !== 'function') throw invalid('config.clock must be a function returning a Date');
   const cache = config['cache'] ?? {};
   if (!isObject(cache)) throw invalid('config.cache must be an object { certificates, sm2Tables }');
+  const menus = resolveMenuNames(config['menus'], 'config.menus');
+  if (typeof menus === 'string') throw invalid(menus);
   const resolved: ResolvedConfig = Object.freeze({
     locale,
     scopes: checkScopes(config['scopes']),
@@ -175,6 +191,7 @@ export function resolveConfig(config: unknown): { context: Omit<YizhengContext, 
       certificates: checkInteger(cache['certificates'], 'config.cache.certificates', 0, MAX_CACHE_ENTRIES, DEFAULT_CERTIFICATE_CACHE_SIZE),
       sm2Tables: checkInteger(cache['sm2Tables'], 'config.cache.sm2Tables', 0, 4096, DEFAULT_SM2_TABLE_CACHE_SIZE),
     }),
+    menus,
   });
   const context = {
     stores,
@@ -185,6 +202,7 @@ export function resolveConfig(config: unknown): { context: Omit<YizhengContext, 
     challengeTtlMs: resolved.challengeTtlMs,
     clockSkewMs: resolved.clockSkewMs,
     expiryThresholds: resolved.expiryThresholds,
+    menus,
     ...(clock !== undefined && { clock: checkedClock(clock as () => unknown) }),
   };
   return { context, resolved };

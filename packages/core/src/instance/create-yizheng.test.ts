@@ -5,7 +5,7 @@ import { createMemoryStores } from '../stores/memory';
 import { createTrustStore } from '../trust/store';
 import { clearCertificateCache } from '../cert/parse';
 import { verifyLogin } from '../login/verify-login';
-import { isYizhengError, YizhengError } from '../errors/index';
+import { DEFAULT_MENU_NAMES, isYizhengError, YizhengError } from '../errors/index';
 import { ORIGIN, USCC, fakeClock, issueEnterpriseCertificate, makeCa, makeContext, signedToken } from '../../test-utils/login-support';
 import { createYizheng, type Yizheng } from './create-yizheng';
 import type { YizhengConfig } from './config';
@@ -76,6 +76,7 @@ describe('createYizheng', () => {
       clockSkewMs: 300_000,
       expiryThresholds: [60, 30, 7, 1],
       cache: { certificates: 1000, sm2Tables: 64 },
+      menus: DEFAULT_MENU_NAMES,
     });
     expect(Object.isFrozen(yizheng)).toBe(true);
   });
@@ -98,6 +99,14 @@ describe('createYizheng', () => {
     [{ cache: { certificates: -1 } }, /config\.cache\.certificates/],
     [{ cache: { sm2Tables: 1e9 } }, /config\.cache\.sm2Tables/],
     [{ challengeTTL: 5 }, /config\.challengeTTL is not a Yizheng setting/],
+    [{ menus: 'CA绑定' }, /config\.menus must be an object/],
+    [{ menus: { link: { 'zh-CN': '关联数字证书' } } }, /config\.menus\.link is not a menu/],
+    [{ menus: { bind: '关联数字证书' } }, /config\.menus\.bind must be an object/],
+    [{ menus: { bind: { zh: '关联数字证书' } } }, /config\.menus\.bind\.zh is not a locale/],
+    [{ menus: { bind: { 'zh-CN': 42 } } }, /config\.menus\.bind\['zh-CN'\] must be a string/],
+    [{ menus: { unbind: { en: '  ' } } }, /config\.menus\.unbind\['en'\] must not be empty/],
+    [{ menus: { unbind: { en: 'x'.repeat(65) } } }, /config\.menus\.unbind\['en'\] must be at most 64 characters/],
+    [{ menus: { bind: { 'zh-CN': '关联\n数字证书' } } }, /config\.menus\.bind\['zh-CN'\] must not contain control characters/],
   ])('rejects a wrong configuration once, at start-up: %j', (over, reason) => {
     const clock = fakeClock();
     const base = over && Object.keys(over).length === 0 ? {} : baseConfig(clock.now);
@@ -119,6 +128,8 @@ describe('createYizheng', () => {
     expect(Object.isFrozen(yizheng.config)).toBe(true);
     expect(Object.isFrozen(yizheng.config.scopes)).toBe(true);
     expect(Object.isFrozen(yizheng.config.cache)).toBe(true);
+    expect(Object.isFrozen(yizheng.config.menus)).toBe(true);
+    expect(Object.isFrozen(yizheng.config.menus.bind)).toBe(true);
     expect(Object.isFrozen(yizheng.context.caches)).toBe(true);
   });
 
@@ -195,5 +206,69 @@ describe('per-instance caches', () => {
     const bAgain = await uncached.verifyLogin(await signedToken(cert, uncached.context, { sessionId: 's-b' }), { sessionId: 's-b', origin: ORIGIN });
     expect(bAgain.certificate).not.toBe(b.login.certificate);
     expect(bAgain.certificate.sha256).toBe(b.login.certificate.sha256);
+  });
+});
+
+describe('the configured menu names', () => {
+  const menus = {
+    bind: { 'zh-CN': '关联数字证书', en: 'Link certificate' },
+    unbind: { 'zh-CN': 'CA绑定与解绑', en: 'Bind or unbind CA' },
+  } as const;
+
+  it('fills every menu and language, keeping the defaults for what is left out, frozen', () => {
+    const clock = fakeClock();
+    const source = { bind: { 'zh-CN': '关联数字证书' } };
+    const yizheng = createYizheng({ ...baseConfig(clock.now), menus: source });
+    expect(yizheng.config.menus).toEqual({
+      bind: { 'zh-CN': '关联数字证书', en: DEFAULT_MENU_NAMES.bind.en },
+      unbind: DEFAULT_MENU_NAMES.unbind,
+    });
+    source.bind['zh-CN'] = '别的菜单';
+    expect(yizheng.config.menus.bind['zh-CN']).toBe('关联数字证书');
+    expect(yizheng.context.menus).toBe(yizheng.config.menus);
+  });
+
+  it('names the configured menus in ALREADY_BOUND and NOT_BOUND remedies, in both languages and in toJSON()', async () => {
+    const clock = fakeClock();
+    const yizheng = createYizheng({ ...baseConfig(clock.now), menus });
+    const notBound = await rejected(yizheng.verifyLogin(await signedToken(cert, yizheng.context, { sessionId: 's-1' }), { sessionId: 's-1', origin: ORIGIN }));
+    expect(notBound.code).toBe('NOT_BOUND');
+    expect(notBound.remedy).toContain('【关联数字证书】');
+    expect(notBound.localizedRemedy('en')).toContain("'Link certificate'");
+    expect(notBound.toJSON().remedy).toEqual({ 'zh-CN': notBound.localizedRemedy('zh-CN'), en: notBound.localizedRemedy('en') });
+    expect(JSON.stringify(notBound)).not.toMatch(/证书绑定|Certificate binding|\{menu/);
+
+    await bindAndLogin(yizheng, 's-2');
+    const bindToken = await signedToken(cert, yizheng.context, { sessionId: 's-3', purpose: 'bind' });
+    const admin = { accountId: 'admin', organizationId: 'org1', isAdmin: true };
+    const other = { accountId: 'u2', organizationId: 'org1', enterpriseCode: USCC };
+    const bound = await rejected(yizheng.bindCertificate({ sessionId: 's-3', origin: ORIGIN, actor: admin, target: other, token: bindToken }));
+    expect(bound.code).toBe('ALREADY_BOUND');
+    expect(bound.remedy).toContain('【CA绑定与解绑】');
+    expect(bound.localizedRemedy('en')).toContain("'Bind or unbind CA'");
+    expect(bound.toJSON().remedy['zh-CN']).toContain('CA绑定与解绑');
+    expect(bound.toJSON().remedy.en).toContain('Bind or unbind CA');
+  });
+
+  it('names the configured menus in the English instance too', async () => {
+    const clock = fakeClock();
+    const yizheng = createYizheng({ ...baseConfig(clock.now), menus, locale: 'en' });
+    const notBound = await rejected(yizheng.verifyLogin(await signedToken(cert, yizheng.context, { sessionId: 's-1' }), { sessionId: 's-1', origin: ORIGIN }));
+    expect(notBound.remedy).toBe(notBound.localizedRemedy('en'));
+    expect(notBound.remedy).toContain("'Link certificate'");
+  });
+
+  it('uses the neutral defaults without menus, and the standalone verbs honour context.menus', async () => {
+    const clock = fakeClock();
+    const plain = createYizheng(baseConfig(clock.now));
+    const error = await rejected(plain.verifyLogin(await signedToken(cert, plain.context, { sessionId: 's-1' }), { sessionId: 's-1', origin: ORIGIN }));
+    expect(error.remedy).toContain('【证书绑定】');
+    expect(error.localizedRemedy('en')).toContain("'Certificate binding'");
+    expect(error.remedy).not.toContain('关联数字证书');
+
+    const context = { ...makeContext([ca], clock.now), menus };
+    const standalone = await rejected(verifyLogin(await signedToken(cert, context, { sessionId: 's-2' }), { sessionId: 's-2', origin: ORIGIN }, context));
+    expect(standalone.code).toBe('NOT_BOUND');
+    expect(standalone.remedy).toContain('【关联数字证书】');
   });
 });

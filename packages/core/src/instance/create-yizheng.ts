@@ -62,7 +62,8 @@ export interface Yizheng {
 
 /**
  * Checks the whole configuration once and returns the verbs bound to it. Errors are thrown in the
- * configured `locale`; every {@link YizhengError} still carries both languages in `toJSON()`.
+ * configured `locale`, their remedies naming the configured `menus`; every {@link YizhengError} still
+ * carries both languages in `toJSON()`.
  *
  * @example
  * ```ts
@@ -94,8 +95,8 @@ export function createYizheng(config: YizhengConfig): Yizheng {
     ...base,
     caches: Object.freeze({ certificates: createCertificateCaches(resolved.cache.certificates), sm2Tables: createSm2TableCache(resolved.cache.sm2Tables) }),
   });
-  const { locale } = resolved;
-  // The context verbs throw in context.locale themselves; authorize takes no context.
+  const { locale, menus } = resolved;
+  // The context verbs throw in context.locale, with context.menus, themselves; authorize takes no context.
   return Object.freeze({
     config: resolved,
     context,
@@ -105,8 +106,8 @@ export function createYizheng(config: YizhengConfig): Yizheng {
     unbindCertificate: (request) => unbindCertificate(request, context),
     listBindings: (query) => listBindings(query, context),
     setBindingPermissions: (request) => setBindingPermissions(request, context),
-    authorize: (session, permission) => inLocaleSync(locale, () => authorize(session, permission)),
-    isAuthorized: (session, permission) => inLocaleSync(locale, () => isAuthorized(session, permission)),
+    authorize: (session, permission) => inLocaleSync(locale, () => authorize(session, permission), menus),
+    isAuthorized: (session, permission) => inLocaleSync(locale, () => isAuthorized(session, permission), menus),
     listExpiringBindings: (query) => listExpiringBindings(query, context),
   } satisfies Yizheng);
 }

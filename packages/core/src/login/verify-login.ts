@@ -158,7 +158,7 @@ async function moveLegacyBinding(
  * with the bids still sealed to the previous one (none: no warning).
  */
 export async function verifyLogin(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
-  return inLocale(context.locale, () => verifyLoginUnlocalized(token, request, context));
+  return inLocale(context.locale, () => verifyLoginUnlocalized(token, request, context), context.menus);
 }
 
 async function verifyLoginUnlocalized(token: unknown, request: TokenRequest, context: YizhengContext): Promise<LoginResult> {
