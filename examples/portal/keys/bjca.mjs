@@ -7,12 +7,23 @@
 // The emulator is test support in the provider's sources (not in its dist), hence tsx.
 import { createSoftwareToken } from '@yizheng/core/software-token';
 import { startXtxEmulator } from '../../../packages/provider-bjca/src/browser/emulator.ts';
-import { loadOrMakeKey, publishDescriptor } from './common.mjs';
+import { COMPANY, loadOrMakeKey, publishDescriptor } from './common.mjs';
 
 /** A certId as BJCA's client writes them: `<container>/<device serial>`. */
 const CERT_ID = 'SM2SIGN-demo0001/BJDEMO0001';
 
-const key = loadOrMakeKey('bjca', { holder: '赵六', caName: 'Yizheng Demo BJCA-style SM2 CA', keyAlgorithm: 'sm2', pair: true });
+// In BJCA's profile (its CA names, the holder's unique id and the USCC under BJCA's OID arc), so that
+// @yizheng/provider-bjca recognises it as BJCA's, as the page's driver says it is.
+const key = loadOrMakeKey('bjca', {
+  holder: '赵六',
+  keyAlgorithm: 'sm2',
+  pair: true,
+  profile: {
+    caSubject: 'CN=Yizheng Demo Beijing SM2 CA, OU=BJCA, O=BJCA, C=CN',
+    subject: `CN=赵六, O=${COMPANY.name}, C=CN`,
+    extensions: [['1.2.156.112562.2.1.1.1', `JJ${COMPANY.uscc}`], ['1.2.156.112562.2.1.1.17', COMPANY.uscc]],
+  },
+});
 const token = await createSoftwareToken({
   id: 'bjca-emulated',
   keyId: 'BJDEMO0001',

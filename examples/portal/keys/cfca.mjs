@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadOrMakeKey, publishDescriptor, REPO_ROOT, stateDir } from './common.mjs';
+import { COMPANY, loadOrMakeKey, publishDescriptor, REPO_ROOT, stateDir } from './common.mjs';
 
 // esbuild comes with the workspace (core's devDependency, used by the driver tests' bundles).
 const { build } = createRequire(join(REPO_ROOT, 'packages/core/package.json'))('esbuild');
@@ -20,7 +20,18 @@ export const CFCA_EMULATOR_PATH = '/keys/cfca-emulator.js';
 const PRODUCT_ID = 'com.cfca.cryptokit.yizheng';
 const EXTENSION_ID = 'kgcdlhaplkmnofbeigbdnhjdbkimjokb';
 
-const key = loadOrMakeKey('cfca', { holder: '钱七', caName: 'Yizheng Demo CFCA-style SM2 CA', keyAlgorithm: 'sm2' });
+// In CFCA's profile: an organisation certificate (the company and its USCC in the CN, CFCA's policy
+// arc), held by 钱七, so that @yizheng/provider-cfca recognises it as CFCA's.
+const key = loadOrMakeKey('cfca', {
+  holder: '钱七',
+  keyAlgorithm: 'sm2',
+  profile: {
+    caSubject: 'CN=Yizheng Demo CFCA SM2 OCA1, O=China Financial Certification Authority, C=CN',
+    subject: `CN=CFCA@${COMPANY.name}@N${COMPANY.uscc}@1, OU=Organizational-1, O=CFCA SM2 OCA1, C=CN`,
+    extensions: [],
+    policies: ['2.16.156.112554.1.1'],
+  },
+});
 const certId = new X509Certificate(key.certificate).serialNumber;
 
 const bundle = join(stateDir(), 'cfca-emulator.js');

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createTestCa, issueCertificate, issueCertificatePair, privateKeyToPem, utf8Extension } from '@yizheng/core/testing';
 
 const DAY = 86_400_000;
+/** Bumped when the kept keys' profile changes, so an older key file is made again. */
+const KEY_VERSION = 2;
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The demo company every key belongs to. */
@@ -35,23 +37,30 @@ export function stateDir(dir = dataDir()) {
  * own demo CA, and a certificate for `holder` of the demo company (USCC in 1.2.156.10260.4.1.4).
  * `pair` issues a signing / encryption pair (双证书, as SM2 keys hold).
  */
-export function loadOrMakeKey(kind, { holder, caName, keyAlgorithm, pair = false }) {
+export function loadOrMakeKey(kind, { holder, caName, keyAlgorithm, pair = false, profile }) {
   const file = join(stateDir(), `${kind}-key.json`);
-  if (existsSync(file)) return { ...JSON.parse(readFileSync(file, 'utf8')), file, made: false };
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8'));
+    if (kept.version === KEY_VERSION) return { ...kept, file, made: false };
+  }
   const now = Date.now();
-  const ca = createTestCa({ subject: `CN=${caName}, O=一证演示CA, C=CN`, keyAlgorithm });
+  // A vendor's profile (its CA's name, where it puts the codes), so that its provider recognises the
+  // certificate as a real one of that CA; otherwise the portal's demo CA profile.
+  const ca = createTestCa({ subject: profile?.caSubject ?? `CN=${caName}, O=一证演示CA, C=CN`, keyAlgorithm });
   const options = {
-    subject: `CN=${holder}, O=${COMPANY.name}, C=CN`,
+    subject: profile?.subject ?? `CN=${holder}, O=${COMPANY.name}, C=CN`,
     issuer: ca,
     keyAlgorithm,
     notBefore: new Date(now - 30 * DAY),
     notAfter: new Date(now + 365 * DAY),
-    extensions: [utf8Extension('1.2.156.10260.4.1.4', COMPANY.uscc)],
+    extensions: (profile?.extensions ?? [['1.2.156.10260.4.1.4', COMPANY.uscc]]).map(([oid, value]) => utf8Extension(oid, value)),
+    ...(profile?.policies && { policies: profile.policies }),
   };
   let key;
   if (pair) {
     const made = issueCertificatePair(options);
     key = {
+      version: KEY_VERSION,
       caPem: ca.pem,
       holder,
       certificate: made.signing.pem,
@@ -62,7 +71,7 @@ export function loadOrMakeKey(kind, { holder, caName, keyAlgorithm, pair = false
     };
   } else {
     const leaf = issueCertificate(options);
-    key = { caPem: ca.pem, holder, certificate: leaf.pem, privateKey: privateKeyToPem(leaf.key), certificateDer: Buffer.from(leaf.der).toString('base64'), pin: DEMO_PIN };
+    key = { version: KEY_VERSION, caPem: ca.pem, holder, certificate: leaf.pem, privateKey: privateKeyToPem(leaf.key), certificateDer: Buffer.from(leaf.der).toString('base64'), pin: DEMO_PIN };
   }
   writeFileSync(file, JSON.stringify(key, null, 2), { mode: 0o600 });
   return { ...key, file, made: true };

@@ -135,11 +135,12 @@ async function stop(s: Started): Promise<void> {
 
 const challenge = (origin = PORTAL): string => `yizheng:1|login|${origin}|${randomBytes(32).toString('base64url')}|${new Date(Date.now() + 300_000).toISOString()}`;
 
-/** The listed certificate is the demo company's, for `holder`, issued by the descriptor's CA. */
+/** The listed certificate is the demo company's, for `holder` (the CN), issued by the descriptor's CA. */
 function expectDemoCertificate(certificate: string, caPem: string, holder: string): void {
   const leaf = new X509Certificate(Buffer.from(certificate, 'base64'));
   expect(leaf.subject).toContain(`CN=${holder}`);
-  expect(leaf.subject).toContain('O=厦门帝网信息科技有限公司');
+  // The company is in the CN of a CFCA organisation certificate, in O otherwise.
+  expect(leaf.subject).toContain('厦门帝网信息科技有限公司');
   expect(leaf.issuer).toBe(new X509Certificate(caPem).subject);
   expect(leaf.raw.includes(Buffer.from(USCC))).toBe(true);
 }
@@ -226,7 +227,7 @@ describe('cfca.mjs: the emulated CFCA CryptoKit', () => {
     const entry = first((await createDrivers(read.descriptors, [], { load: loader(read.scripts), typePin: () => pins.shift() ?? null })) as PageEntry[]);
     expect(entry.driver.pinEntry).toBe('client');
     const cert = first(await entry.driver.listCertificates());
-    expectDemoCertificate(cert.certificate, d.caPem, '钱七');
+    expectDemoCertificate(cert.certificate, d.caPem, 'CFCA@厦门帝网信息科技有限公司');
     const text = challenge();
     await expect(entry.driver.sign(cert.id, text)).rejects.toMatchObject({ code: 'PIN_INCORRECT' });
     await entry.driver.login(cert.id, '');

@@ -6,6 +6,8 @@ import { loadKeyDrivers } from './keys.js';
 import { h, openDialog, showBanner } from './ui.js';
 
 let mediaPromise;
+// The key last chosen stays chosen when the page redraws (after a login, a link, a language switch).
+let lastMedium = 0;
 const media = (lang) => (mediaPromise ??= loadKeyDrivers({
   locale: lang,
   // The emulated CFCA client asks for the PIN in its own window: here, the page's dialog.
@@ -31,7 +33,7 @@ async function askPin(lang) {
  */
 export async function createKeyPanel({ lang, onCertificate }) {
   const list = await media(lang);
-  const mediumSelect = h('select', { 'data-testid': 'key-medium', id: 'key-medium' }, ...list.map((m, i) => h('option', { value: String(i) }, m.label[lang])));
+  const mediumSelect = h('select', { 'data-testid': 'key-medium', id: 'key-medium' }, ...list.map((m, i) => h('option', { value: String(i), selected: i === lastMedium }, m.label[lang])));
   const certSelect = h('select', { 'data-testid': 'key-cert', id: 'key-cert' });
   const pin = h('input', { type: 'password', id: 'pin', 'data-testid': 'pin', autocomplete: 'off', inputMode: 'numeric', maxLength: 16 });
   const pinRow = h('label', { className: 'field' }, h('span', {}, t(lang, 'key.pin')), pin);
@@ -86,7 +88,10 @@ export async function createKeyPanel({ lang, onCertificate }) {
     await refreshStatus();
   }
 
-  mediumSelect.addEventListener('change', () => void listCertificates());
+  mediumSelect.addEventListener('change', () => {
+    lastMedium = Number(mediumSelect.value);
+    void listCertificates();
+  });
   certSelect.addEventListener('change', () => {
     onCertificate?.(certificate());
     void refreshStatus();

@@ -16,7 +16,7 @@ import type { ClientFault, SoftwareToken } from '@yizheng/core/software-token';
 import { CRYPTOKIT_BUILDS, type ChromeRuntimeLike, type CryptoKitBuild, type CryptoKitBuildName, type CryptoKitCall, type CryptoKitDocument } from './cryptokit';
 
 /** What the emulated PIN dialog does: the PIN the user types, or null for 取消. */
-export type PinDialog = () => string | null;
+export type PinDialog = () => string | null | Promise<string | null>;
 
 /** The failures the host reports, by the client code they should become. */
 export type HostFailure = 'PIN_INCORRECT' | 'PIN_LOCKED' | 'USER_CANCELLED' | 'DEVICE_REMOVED' | 'TOKEN_NOT_PRESENT' | 'CERT_NOT_FOUND' | 'UNKNOWN_FUNCTION' | 'OTHER';
@@ -176,7 +176,8 @@ export function emulateCryptoKit(token: SoftwareToken, options: CryptoKitEmulato
       signCalls.push({ hash: String(sign['hash'] ?? ''), attached: attachedAt < 0 ? undefined : params[attachedAt] });
       if (!token.present) return fail('TOKEN_NOT_PRESENT');
       if (selected === undefined || !(await certificateOf(selected))) return fail('CERT_NOT_FOUND');
-      const pin = typePin();
+      // A dialog may answer later (a page's own modal stands in for CryptoKit's window).
+      const pin = await typePin();
       if (pin === null) return fail('USER_CANCELLED');
       if (!token.present) return fail('DEVICE_REMOVED'); // pulled out while the dialog was open
       try {
