@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createTestCa, issueCertificate, privateKeyToPem, utf8Extension } from '@yizheng/core/testing';
 
 const DAY = 86_400_000;
-const KEYS_VERSION = 2;
+const KEYS_VERSION = 3;
 /** Where the demo CA puts the unified social credit code (the demo provider reads it from there). */
 export const DEMO_USCC_OID = '1.2.156.10260.4.1.4';
 
@@ -49,7 +49,7 @@ function makeKeys(now) {
     ca: ca.pem,
     keys: [
       key({ label: '张三的UKey（帝网）', cn: '张三', ...dimeng, validDays: 365 }),
-      key({ label: '李四的UKey（帝网，20天后到期）', cn: '李四', ...dimeng, validDays: 20 }),
+      key({ label: '李四的UKey（帝网，即将到期）', cn: '李四', ...dimeng, validDays: 20 }),
       key({ label: '王五的UKey（北京示例）', cn: '王五', ...beijing, validDays: 365 }),
       key({ label: '赵敏的新UKey（帝网，初始密码1234须修改）', cn: '赵敏', ...dimeng, validDays: 730, pin: '1234', mustChange: true }),
     ],

@@ -36,13 +36,18 @@ async function resync() {
   }
   if (sessionKey(state.session) !== before) {
     await render();
-    showBanner('warn', [t(state.lang, state.session ? 'signedIn.elsewhere' : 'signedOut.elsewhere')]);
+    const note = t(state.lang, state.session ? 'signedIn.elsewhere' : 'signedOut.elsewhere');
+    // After a refused action, keep its error on screen and add why; otherwise the note alone.
+    const shown = document.querySelector('#banner .msg.error');
+    if (shown) shown.append(h('p', { 'data-testid': 'msg-resync' }, note));
+    else showBanner('warn', [note]);
   }
 }
 
 channel?.addEventListener('message', (event) => {
   if (event.data?.type === 'session' && event.data.city === state.city?.id) void resync();
 });
+window.addEventListener('portal:resync', () => void resync());
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') void resync();
 });

@@ -55,7 +55,7 @@ const TEXT = {
     'certs.bind.title': '关联新证书',
     'certs.bind.steps': '插入要关联的UKey，选择证书并核对信息，输入UKey密码后点【确认关联】。',
     'certs.bind.target': '关联到账号',
-    'certs.bind.self': '本人账号',
+    'certs.bind.self': '（本人账号）',
     'certs.bind.admin': '设为管理员证书',
     'certs.bind.submit': '确认关联',
     'certs.bind.ok': '关联成功：{cn}（序列号 {serial}）已关联到账号“{account}”。',
@@ -122,6 +122,8 @@ const TEXT = {
     'signedIn.elsewhere': '登录状态已在其他窗口改变，页面已更新。',
     'warning.title': '提示',
     'ca.hotline': '{ca}客服电话：{phones}',
+    colon: '：',
+    'list.sep': '；',
   },
   en: {
     'nav.home': 'Home',
@@ -177,7 +179,7 @@ const TEXT = {
     'certs.bind.title': 'Link a certificate',
     'certs.bind.steps': "Insert the USB key to link, choose the certificate and check its details, type the key PIN and press 'Confirm link'.",
     'certs.bind.target': 'Link to account',
-    'certs.bind.self': 'My account',
+    'certs.bind.self': ' (my account)',
     'certs.bind.admin': 'Make it an admin certificate',
     'certs.bind.submit': 'Confirm link',
     'certs.bind.ok': 'Linked: {cn} (serial {serial}) is now linked to the account "{account}".',
@@ -244,6 +246,8 @@ const TEXT = {
     'signedIn.elsewhere': 'Your sign-in changed in another window; this page has been updated.',
     'warning.title': 'Note',
     'ca.hotline': '{ca} hotline: {phones}',
+    colon: ': ',
+    'list.sep': '; ',
   },
 };
 

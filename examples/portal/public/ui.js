@@ -34,12 +34,16 @@ export function clearBanner() {
 }
 
 /** Shows any error: a Yizheng or portal error with its code and remedy, a key error, or the network. */
+/** Codes that mean this tab's idea of the session is out of date: the page re-reads it. */
+const SESSION_CODES = new Set(['PORTAL_REQUEST_REJECTED', 'PORTAL_SESSION_EXPIRED', 'SIGN_IN_REQUIRED']);
+
 export function showError(lang, error) {
+  if (isYizhengError(error) && SESSION_CODES.has(error.code)) window.dispatchEvent(new Event('portal:resync'));
   if (isYizhengError(error)) {
     showBanner('error', [
       h('p', { className: 'err-text', 'data-testid': 'error-message' }, error.localizedMessage(lang)),
-      h('p', { className: 'remedy', 'data-testid': 'error-remedy' }, `${t(lang, 'error.remedy')}：${error.localizedRemedy(lang)}`),
-      h('p', { className: 'code', 'data-testid': 'error-code' }, `${t(lang, 'error.code')}：${error.code}`),
+      h('p', { className: 'remedy', 'data-testid': 'error-remedy' }, `${t(lang, 'error.remedy')}${t(lang, 'colon')}${error.localizedRemedy(lang)}`),
+      h('p', { className: 'code', 'data-testid': 'error-code' }, `${t(lang, 'error.code')}${t(lang, 'colon')}${error.code}`),
     ]);
   } else if (error instanceof PageProblem && error.kind === 'network') {
     showBanner('error', [t(lang, 'error.network')]);

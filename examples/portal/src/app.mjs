@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import { YizhengError, describeExpiry, isYizhengError, parseCertificate } from '@yizheng/core';
+import { withMenuNames } from '@yizheng/core/errors';
 import { errorAnswer, PortalError } from './errors.mjs';
 import { authSessionOf, MANAGE_PERMISSIONS, PERMISSIONS } from './permissions.mjs';
 import { createSessions } from './sessions.mjs';
@@ -223,7 +224,7 @@ export async function createPortalApp(options) {
     if (city.kind === 'city' && !directory.subject(account.organizationId)) {
       const organization = directory.organization(account.organizationId);
       throw new PortalError('PORTAL_SUBJECT_NOT_REGISTERED', {
-        organization: organization.name, province: city.province.name['zh-CN'], provinceEn: city.province.name.en, city: city.name['zh-CN'], cityEn: city.name.en,
+        organization: organization.name, province: city.province.name['zh-CN'], provinceEn: city.province.name.en, provinceUrl: city.province.url, city: city.name['zh-CN'], cityEn: city.name.en,
       });
     }
     const b = result.binding;
@@ -287,6 +288,8 @@ export async function createPortalApp(options) {
       actor,
       target: { accountId: target.id, organizationId: organization.id, enterpriseCode: organization.enterpriseCode },
       ...(actor.isAdmin && isAdmin === true && { isAdmin: true }),
+    }).catch(async (error) => {
+      throw isYizhengError(error, 'ALREADY_BOUND') ? await alreadyBoundHere(error, actor) : error;
     });
     return { binding: row(binding) };
   });
@@ -338,6 +341,16 @@ export async function createPortalApp(options) {
   }));
   // Demo only: the demo keys' private keys go to the page. A real platform never holds users' keys.
   app.get('/api/keys', async () => ({ demoKeys: options.demoKeys, descriptors: keys().descriptors }));
+
+  /**
+   * Yizheng names the holding account masked (it cannot know who may see it). The portal can: within
+   * the user's own organisation it names the account as the user knows it (该证书已被绑定 naming where).
+   */
+  async function alreadyBoundHere(error, actor) {
+    const holder = await yizheng.context.stores.bindings.findById(error.details.bindingId);
+    if (!holder || holder.organizationId !== actor.organizationId) return error;
+    return withMenuNames(new YizhengError('ALREADY_BOUND', { ...error.details, accountId: accountName(holder.accountId) }), yizheng.config.menus);
+  }
 
   function providerSupport(providerId) {
     return yizheng.context.providers.providers.find((p) => p.info.id === providerId)?.info.support ?? [];

@@ -52,11 +52,11 @@ export const PORTAL_ERRORS = {
   },
   PORTAL_SUBJECT_NOT_REGISTERED: {
     status: 403,
-    zh: '{organization} 尚未在{province}完成主体信息登记，证书暂不能在{city}使用。',
+    zh: '{organization}尚未在{province}完成主体信息登记，证书暂不能在{city}使用。',
     en: '{organization} has not completed its subject registration at {provinceEn}, so its certificates cannot be used at {cityEn} yet.',
     remedy: {
-      zh: '请先使用CA登录{province}，在【主体信息登记】中完善并提交主体信息，再回到本平台登录。',
-      en: "Log in to {provinceEn} with the certificate, complete and submit 'Subject registration', then come back and log in here.",
+      zh: '请先使用CA登录{province}（{provinceUrl}），在【主体信息登记】中完善并提交主体信息，再回到本平台登录。',
+      en: "Log in to {provinceEn} ({provinceUrl}) with the certificate, complete and submit 'Subject registration', then come back and log in here.",
     },
   },
   PORTAL_FIELD_INVALID: {

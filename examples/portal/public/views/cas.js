@@ -10,5 +10,8 @@ export async function renderCas({ lang }) {
     h('p', {}, t(lang, 'cas.note')),
     h('ul', { className: 'ca-list', 'data-testid': 'ca-list' }, ...cas.map((ca) => h('li', {},
       h('strong', {}, ca.names[lang]),
-      h('span', {}, `${t(lang, 'cas.hotline')}：${ca.support.length > 0 ? ca.support.map((s) => `${s.label} ${s.phone}`).join('；') : t(lang, 'cas.none')}`)))));
+      // Each CA words its own lines (客服电话, 服务热线, ...): shown as it gives them.
+      h('span', {}, ca.support.length > 0
+        ? ca.support.map((s) => `${s.label}${t(lang, 'colon')}${s.phone}`).join(t(lang, 'list.sep'))
+        : `${t(lang, 'cas.hotline')}${t(lang, 'colon')}${t(lang, 'cas.none')}`)))));
 }

@@ -41,7 +41,7 @@ async function bindSection(ctx) {
   let makeAdmin = null;
   if (admin) {
     const { accounts } = await api('GET', '/api/accounts');
-    target = h('select', { 'data-testid': 'bind-target', id: 'bind-target' }, ...accounts.map((a) => h('option', { value: a.id, selected: a.id === state.session.account.id }, a.id === state.session.account.id ? `${a.name}（${t(lang, 'certs.bind.self')}）` : a.name)));
+    target = h('select', { 'data-testid': 'bind-target', id: 'bind-target' }, ...accounts.map((a) => h('option', { value: a.id, selected: a.id === state.session.account.id }, a.id === state.session.account.id ? `${a.name}${t(lang, 'certs.bind.self')}` : a.name)));
     makeAdmin = h('input', { type: 'checkbox', 'data-testid': 'bind-admin', id: 'bind-admin' });
     extra.push(h('label', { className: 'field' }, h('span', {}, t(lang, 'certs.bind.target')), target), h('label', { className: 'check' }, makeAdmin, h('span', {}, t(lang, 'certs.bind.admin'))));
   }

@@ -65,10 +65,14 @@ async function certificateForm(ctx) {
 function showLoginResult(lang, answer) {
   const lines = [h('p', { 'data-testid': 'login-ok' }, t(lang, 'login.ok.certificate', { name: answer.session.account.name }))];
   if (answer.expiry?.message) {
-    lines.push(h('p', { className: 'reminder', 'data-testid': 'expiry-reminder' }, `${t(lang, 'expiry.title')}：${answer.expiry.message[lang]}`));
-    const phones = (answer.ca?.support ?? []).map((s) => `${s.label} ${s.phone}`).join('；');
-    if (phones && answer.ca?.names) lines.push(h('p', {}, t(lang, 'ca.hotline', { ca: answer.ca.names[lang], phones })));
+    lines.push(h('p', { className: 'reminder', 'data-testid': 'expiry-reminder' }, `${t(lang, 'expiry.title')}${t(lang, 'colon')}${answer.expiry.message[lang]}`));
+    const phones = (answer.ca?.support ?? []).map((s) => `${s.label} ${s.phone}`).join(t(lang, 'list.sep'));
+    if (phones && answer.ca?.names) lines.push(h('p', { 'data-testid': 'hotline' }, t(lang, 'ca.hotline', { ca: answer.ca.names[lang], phones })));
   }
-  for (const w of answer.warnings ?? []) lines.push(h('p', { 'data-testid': 'login-warning' }, w.message[lang]));
+  // CERT_EXPIRING repeats the reminder above: show it once.
+  for (const w of answer.warnings ?? []) {
+    if (w.code === 'CERT_EXPIRING' && answer.expiry?.message) continue;
+    lines.push(h('p', { 'data-testid': 'login-warning' }, w.message[lang]));
+  }
   showBanner(lines.length > 1 ? 'warn' : 'ok', lines);
 }
