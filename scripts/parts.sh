@@ -5,6 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bash "$here/postgres.sh" >/dev/null
+bash "$here/mariadb.sh" >/dev/null
+bash "$here/redis.sh" >/dev/null
 bash "$here/softhsm.sh" >/dev/null
 bash "$here/chromium.sh" >/dev/null
-echo "[parts] PostgreSQL, SoftHSM2 and Chromium ready"
+echo "[parts] PostgreSQL, MariaDB, Redis, SoftHSM2 and Chromium ready"

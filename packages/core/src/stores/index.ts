@@ -1,7 +1,8 @@
 /**
- * @yizheng/core/stores: where challenges, bindings and audit events live. Three adapters behind
- * one contract — memory (tests, demos), SQLite through `node:sqlite`, PostgreSQL through `pg` — each with a unit of
- * work so a binding change and its audit event commit or roll back together.
+ * @yizheng/core/stores: where challenges, bindings and audit events live. Four adapters behind
+ * one contract — memory (tests, demos), SQLite through `node:sqlite`, PostgreSQL through `pg`, MySQL /
+ * MariaDB through `mysql2` — each with a unit of work so a binding change and its audit event commit or
+ * roll back together; and pending challenges in Redis, shared by several application nodes.
  *
  * @module
  */
@@ -57,3 +58,19 @@ export {
   type PostgresQueryResult,
   type PostgresStoreOptions,
 } from './postgres';
+export {
+  createMysqlStores,
+  MYSQL_MIGRATIONS,
+  type MysqlPool,
+  type MysqlPoolConnection,
+  type MysqlQueryable,
+  type MysqlQueryOptions,
+  type MysqlStoreOptions,
+} from './mysql';
+export {
+  createRedisChallengeStore,
+  withChallengeStore,
+  type RedisChallengeStore,
+  type RedisChallengeStoreOptions,
+  type RedisCommandClient,
+} from './redis';

@@ -294,7 +294,7 @@ export interface StoreSet {
  */
 export interface Stores extends StoreSet {
   /** Which adapter this is. */
-  readonly kind: 'memory' | 'sqlite' | 'postgres';
+  readonly kind: 'memory' | 'sqlite' | 'postgres' | 'mysql';
   /**
    * Runs `fn` with stores whose writes commit together when `fn` resolves and roll back together when
    * it throws (the error is rethrown). Use only the `tx` argument inside `fn`: calling this object's
