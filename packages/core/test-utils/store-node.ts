@@ -9,7 +9,7 @@ import { createYizheng } from '../src/instance/create-yizheng';
 import { createCertificateTrust } from '../src/trust/certificate-trust';
 import { createTrustStore } from '../src/trust/store';
 import { isYizhengError } from '../src/errors/index';
-import type { Stores } from '../src/stores/types';
+import type { StoreSet, Stores } from '../src/stores/types';
 import { openNodeStores, type NodeStoreConfig } from './store-node-stores';
 
 interface NodeConfig extends NodeStoreConfig {
@@ -26,14 +26,14 @@ let hangNextBind = false;
 const override = <T extends object>(base: T, values: Partial<T>): T =>
   Object.create(base, Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, enumerable: true }]))) as T;
 const stores: Stores = override(shared, {
-  transaction: <T>(fn: (tx: Stores) => Promise<T>): Promise<T> =>
+  transaction: <T>(fn: (tx: StoreSet) => Promise<T>): Promise<T> =>
     shared.transaction((tx) => {
       if (!hangNextBind) return fn(tx);
       hangNextBind = false;
       const audit = override(tx.audit, {
         append: async () => {
           process.send?.({ event: 'in-transaction' });
-          await new Promise(() => undefined);
+          return new Promise<never>(() => undefined);
         },
       });
       return fn(override(tx, { audit }));
