@@ -112,8 +112,11 @@ function checkNow(now: Date | number | undefined): number {
   return dateMs(now, 'options.now');
 }
 
+/** The default thresholds, sorted once (every login assesses expiry). */
+const DEFAULT_ASCENDING: readonly number[] = Object.freeze(ascending(DEFAULT_EXPIRY_THRESHOLDS));
+
 function checkThresholds(thresholds: readonly number[] | undefined): readonly number[] {
-  if (thresholds === undefined) return ascending(DEFAULT_EXPIRY_THRESHOLDS);
+  if (thresholds === undefined) return DEFAULT_ASCENDING;
   if (!Array.isArray(thresholds)) throw invalid('options.thresholds', 'options.thresholds must be an array of days');
   thresholds.forEach((days: unknown, i) => {
     if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0) {

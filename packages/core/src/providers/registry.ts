@@ -91,30 +91,46 @@ export function createProviderRegistry(providers: readonly CaProvider[], options
     // Array#sort is stable: equal confidences keep registration order, so the first registered wins a tie.
     return matches.sort((a, b) => b.confidence - a.confidence).map((m) => m.match);
   };
+  // Recognition is a pure function of the certificate (and the page's hint): remembered per parsed
+  // certificate, so a returning holder's login does not match issuer names again. Failures are not
+  // remembered (each call throws a fresh error).
+  const remembered = new WeakMap<Certificate, Map<string, ProviderMatch>>();
+  const identify = (certificate: Certificate, hint?: string): ProviderMatch => {
+    const key = hint === undefined ? '' : `hint:${hint}`;
+    const known = remembered.get(certificate)?.get(key);
+    if (known) return known;
+    const match = identifyNow(certificate, hint);
+    let byHint = remembered.get(certificate);
+    if (!byHint) remembered.set(certificate, (byHint = new Map()));
+    if (byHint.size < 8) byHint.set(key, Object.freeze(match));
+    return match;
+  };
   return {
     providers: [...providers],
     get: (idOrAlias) => byName.get(idOrAlias.toLowerCase()),
-    identify(certificate, hint) {
-      if (hint !== undefined) {
-        const provider = byName.get(hint.toLowerCase());
-        if (!provider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
-        const recognition = safeRecognize(provider, certificate);
-        if (!recognition) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
-        // The page's word only picks among the best matches: it must not move a certificate to a provider
-        // that reads its identity differently or checks revocation less strictly.
-        const [best] = rank(certificate);
-        if (best?.recognition && best.provider !== provider && best.recognition.confidence > recognition.confidence) {
-          throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint, recognisedAs: best.provider.info.id });
-        }
-        return { provider, recognition, fallback: false };
-      }
-      const [best] = rank(certificate);
-      if (best) return best;
-      if (!fallbackProvider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: certificate.issuer.toString() });
-      const entry = findCaInDirectory(certificate, directory);
-      if (entry) return { provider: namedGeneric(entry), recognition: null, fallback: true, directoryEntry: entry };
-      return { provider: fallbackProvider, recognition: null, fallback: true };
-    },
+    identify,
     rank,
   };
+
+  function identifyNow(certificate: Certificate, hint?: string): ProviderMatch {
+    if (hint !== undefined) {
+      const provider = byName.get(hint.toLowerCase());
+      if (!provider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
+      const recognition = safeRecognize(provider, certificate);
+      if (!recognition) throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint });
+      // The page's word only picks among the best matches: it must not move a certificate to a provider
+      // that reads its identity differently or checks revocation less strictly.
+      const [best] = rank(certificate);
+      if (best?.recognition && best.provider !== provider && best.recognition.confidence > recognition.confidence) {
+        throw new YizhengError('PROVIDER_UNKNOWN', { provider: hint, recognisedAs: best.provider.info.id });
+      }
+      return { provider, recognition, fallback: false };
+    }
+    const [best] = rank(certificate);
+    if (best) return best;
+    if (!fallbackProvider) throw new YizhengError('PROVIDER_UNKNOWN', { provider: certificate.issuer.toString() });
+    const entry = findCaInDirectory(certificate, directory);
+    if (entry) return { provider: namedGeneric(entry), recognition: null, fallback: true, directoryEntry: entry };
+    return { provider: fallbackProvider, recognition: null, fallback: true };
+  }
 }

@@ -14,6 +14,7 @@ describeStoreContract('sqlite :memory:', (options) => createSqliteStores(options
 describeStoreContract('sqlite file', (options) => createSqliteStores({ ...options, path: join(dir, `contract-${n++}.db`) }));
 describeRenewalStoreContract('sqlite :memory:', (options) => createSqliteStores(options));
 describeRenewalStoreContract('sqlite file', (options) => createSqliteStores({ ...options, path: join(dir, `renewal-${n++}.db`) }));
+describeStoreContract('sqlite file, synchronous normal', (options) => createSqliteStores({ ...options, path: join(dir, `normal-${n++}.db`), synchronous: 'normal' }));
 
 const binding = (accountId: string) => sameIdentityBinding('cfca', accountId);
 
@@ -30,6 +31,10 @@ describe('sqlite adapter', () => {
     expect(raw.prepare('SELECT version FROM yizheng_schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     raw.close();
+  });
+
+  it('refuses a synchronous level other than full and normal', () => {
+    expect(() => createSqliteStores({ path: join(dir, 'bad-sync.db'), synchronous: 'off' as 'full' })).toThrow(/synchronous must be 'full' or 'normal'/);
   });
 
   it('binds one identity once across two connections to one file', async () => {
