@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { YizhengError } from '../errors/index';
 import { MysqlEnvelopes, MysqlOrders } from './mysql-renewal';
 import { BINDING_COLUMN_COUNT, BINDING_COLUMNS, bindingValues, encryptionValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
-import { Gate, TxScope } from './unit-of-work';
+import { Gate, TxScope, guarded } from './unit-of-work';
 import type {
   AuditEvent,
   AuditLog,
@@ -741,32 +741,6 @@ function storeSet(db: MysqlDb, t: MysqlTables, clock: () => Date): RenewalStoreS
     audit: new MysqlAudit(db, t, clock),
     envelopes: new MysqlEnvelopes(db, t.envelopes, reader, clock),
     orders: new MysqlOrders(db, t.orders, reader, clock),
-  });
-}
-
-/** A store set whose every call first passes `guard`. */
-function guarded(inner: RenewalStoreSet, guard: (what: string) => void): RenewalStoreSet {
-  const wrap = <S extends object>(name: string, target: S): S =>
-    new Proxy(target, {
-      get(obj, key, receiver) {
-        const value: unknown = Reflect.get(obj, key, receiver);
-        if (typeof value !== 'function' || typeof key !== 'string') return value;
-        return (...args: unknown[]) => {
-          try {
-            guard(`${name}.${key}`);
-          } catch (err) {
-            return Promise.reject(err);
-          }
-          return (value as (...a: unknown[]) => unknown).apply(obj, args);
-        };
-      },
-    });
-  return Object.freeze({
-    challenges: wrap('challenges', inner.challenges),
-    bindings: wrap('bindings', inner.bindings),
-    audit: wrap('audit', inner.audit),
-    envelopes: wrap('envelopes', inner.envelopes),
-    orders: wrap('orders', inner.orders),
   });
 }
 

@@ -10,7 +10,7 @@
 import { YizhengError } from '../errors/index';
 import { BINDING_COLUMN_COUNT, BINDING_COLUMNS, bindingValues, encryptionValues, eventValues, factsValues, RowReader, type Row, type ValueEncoding } from './rows';
 import { PgEnvelopes, PgOrders } from './postgres-renewal';
-import { Gate, TxScope } from './unit-of-work';
+import { Gate, TxScope, guarded } from './unit-of-work';
 import type {
   AuditEvent,
   AuditLog,
@@ -569,32 +569,6 @@ function storeSet(q: Query, t: Tables, clock: () => Date, inTransaction: boolean
     audit: new PgAudit(q, t, clock),
     envelopes: new PgEnvelopes(q, t.envelopes, reader, clock),
     orders: new PgOrders(q, t.orders, reader, clock),
-  });
-}
-
-/** A store set whose every call first passes `guard`. */
-function guarded(inner: RenewalStoreSet, guard: (what: string) => void): RenewalStoreSet {
-  const wrap = <S extends object>(name: string, target: S): S =>
-    new Proxy(target, {
-      get(obj, key, receiver) {
-        const value: unknown = Reflect.get(obj, key, receiver);
-        if (typeof value !== 'function' || typeof key !== 'string') return value;
-        return (...args: unknown[]) => {
-          try {
-            guard(`${name}.${key}`);
-          } catch (err) {
-            return Promise.reject(err);
-          }
-          return (value as (...a: unknown[]) => unknown).apply(obj, args);
-        };
-      },
-    });
-  return Object.freeze({
-    challenges: wrap('challenges', inner.challenges),
-    bindings: wrap('bindings', inner.bindings),
-    audit: wrap('audit', inner.audit),
-    envelopes: wrap('envelopes', inner.envelopes),
-    orders: wrap('orders', inner.orders),
   });
 }
 

@@ -192,3 +192,29 @@ export function syncStores(engine: SyncEngine, gate: Gate = new Gate()): Renewal
     },
   });
 }
+
+/** @internal A store set whose every call first passes `guard` (the SQL adapters refuse calls on a finished transaction this way). */
+export function guarded(inner: RenewalStoreSet, guard: (what: string) => void): RenewalStoreSet {
+  const wrap = <S extends object>(name: string, target: S): S =>
+    new Proxy(target, {
+      get(obj, key, receiver) {
+        const value: unknown = Reflect.get(obj, key, receiver);
+        if (typeof value !== 'function' || typeof key !== 'string') return value;
+        return (...args: unknown[]) => {
+          try {
+            guard(`${name}.${key}`);
+          } catch (err) {
+            return Promise.reject(err);
+          }
+          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+        };
+      },
+    });
+  return Object.freeze({
+    challenges: wrap('challenges', inner.challenges),
+    bindings: wrap('bindings', inner.bindings),
+    audit: wrap('audit', inner.audit),
+    envelopes: wrap('envelopes', inner.envelopes),
+    orders: wrap('orders', inner.orders),
+  });
+}
