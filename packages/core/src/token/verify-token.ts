@@ -219,6 +219,30 @@ export async function assertEncryptionPartner(encryption: Certificate, check: En
   }
 }
 
+/** The PROVIDER_FALLBACK warning, made once per recognised certificate (the match is remembered per certificate). */
+const fallbackWarnings = new WeakMap<ProviderMatch, LoginWarning>();
+function fallbackWarning(provider: ProviderMatch, certificate: Certificate): LoginWarning {
+  const known = fallbackWarnings.get(provider);
+  if (known) return known;
+  const ca = provider.directoryEntry?.info.names;
+  // Shared by every login of the certificate: frozen all the way down.
+  const warning: LoginWarning = Object.freeze({
+    code: 'PROVIDER_FALLBACK',
+    message: Object.freeze(ca
+      ? {
+          'zh-CN': `证书由${ca['zh-CN']}签发（按签发者名称判断），平台未配置该CA的专用插件，已按通用规则（GM/T 0015）读取主体信息。`,
+          en: `The certificate was issued by ${ca.en} (judged by the issuer's name); with no provider configured for that CA, subject data was read by the generic GM/T 0015 rules.`,
+        }
+      : {
+          'zh-CN': '未识别证书的CA机构，已按通用规则（GM/T 0015）读取主体信息。',
+          en: "The certificate's CA was not recognised; subject data was read by the generic GM/T 0015 rules.",
+        }),
+    details: Object.freeze({ issuer: certificate.issuer.toString(), ...(provider.directoryEntry && { ca: provider.directoryEntry.info.id }) }),
+  });
+  fallbackWarnings.set(provider, warning);
+  return warning;
+}
+
 /**
  * Runs the shared checks for `purpose` and returns what they established.
  *
@@ -247,22 +271,7 @@ export async function verifyToken(
   // 4. Provider: the one the page named must recognise it; otherwise the registry decides.
   const provider = context.providers.identify(certificate, token.provider);
   const warnings: LoginWarning[] = [];
-  if (provider.fallback) {
-    const ca = provider.directoryEntry?.info.names;
-    warnings.push({
-      code: 'PROVIDER_FALLBACK',
-      message: ca
-        ? {
-            'zh-CN': `证书由${ca['zh-CN']}签发（按签发者名称判断），平台未配置该CA的专用插件，已按通用规则（GM/T 0015）读取主体信息。`,
-            en: `The certificate was issued by ${ca.en} (judged by the issuer's name); with no provider configured for that CA, subject data was read by the generic GM/T 0015 rules.`,
-          }
-        : {
-            'zh-CN': '未识别证书的CA机构，已按通用规则（GM/T 0015）读取主体信息。',
-            en: "The certificate's CA was not recognised; subject data was read by the generic GM/T 0015 rules.",
-          },
-      details: { issuer: certificate.issuer.toString(), ...(provider.directoryEntry && { ca: provider.directoryEntry.info.id }) },
-    });
-  }
+  if (provider.fallback) warnings.push(fallbackWarning(provider, certificate));
   // 5. Purpose: log in and bind with the signing certificate, never the encryption one.
   if (!isSigningCertificate(certificate)) {
     throw new YizhengError('CERT_WRONG_PURPOSE', { purpose: certificate.purpose, serialNumber: certificate.serialNumber });
