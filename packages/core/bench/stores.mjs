@@ -3,8 +3,10 @@
  *
  * (a) SQLite, a WAL file in a temp dir: insert (one binding, autocommit), bind (a transaction with the
  *     binding and its audit event), lookup by identity;
- * (b) PostgreSQL, the same when DATABASE_URL is set (or scripts/postgres.sh wrote .tools/pg/url),
- *     sequentially and with 16 callers at once on a pool of 16, in a throwaway schema;
+ * (b) PostgreSQL, the same when DATABASE_URL is set (or scripts/postgres.sh wrote .tools/pg/url)
+ *     and the server answers (probed first; otherwise skipped with a note naming the URL and the
+ *     command that starts it), sequentially and with 16 callers at once on a pool of 16, in a
+ *     throwaway schema;
  * (c) SQLite with 1,000,000 bindings (bulk-loaded with one prepared statement in one transaction,
  *     expiry dates spread over two years):
  *     the time to page through every expiring binding with listExpiring (1,000 and 10,000 per page),
@@ -13,10 +15,11 @@
  * Run through scripts/bench.mjs (`pnpm bench`), which imports the built package.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@yizheng/core/stores';
+import { findServer } from './lib/servers.mjs';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2025-06-01T00:00:00Z');
@@ -155,12 +158,6 @@ async function pageAll(stores, query) {
   return { count, pages };
 }
 
-function databaseUrl() {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const file = new URL('../../../.tools/pg/url', import.meta.url);
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-}
-
 export async function run() {
   const { createSqliteStores, createPostgresStores } = core;
   if (typeof createSqliteStores !== 'function') {
@@ -176,9 +173,9 @@ export async function run() {
     await sqlite.close();
 
     // (b) PostgreSQL CRUD.
-    const url = databaseUrl();
+    const { url, note } = await findServer('postgres');
     if (url === undefined) {
-      notes.push('PostgreSQL skipped: set DATABASE_URL or run scripts/postgres.sh');
+      notes.push(note);
     } else {
       const schema = `yz_bench_${randomBytes(4).toString('hex')}`;
       const stores = createPostgresStores({ connectionString: url, schema, poolSize: 16 });
@@ -189,12 +186,18 @@ export async function run() {
       } catch (err) {
         notes.push(`PostgreSQL failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
+        await stores.close().catch(() => {});
         const { default: pg } = await import('pg');
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await admin.end();
-        await stores.close();
+        const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+        admin.on('error', () => {});
+        try {
+          await admin.connect();
+          await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        } catch (err) {
+          notes.push(`PostgreSQL: could not drop schema ${schema}: ${err instanceof Error ? err.message : String(err)}`);
+        } finally {
+          await admin.end().catch(() => {});
+        }
       }
     }
 
