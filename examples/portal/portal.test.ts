@@ -4,10 +4,12 @@
  * flooding, every route under every kind of session, and the flows' answers (coded, bilingual, no
  * record ids). Keys are signed in Node with the demo keys, as the page's software token does.
  */
-import { createPrivateKey, sign } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { createPrivateKey, randomBytes, sign } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain-JS example modules have no declarations
 import { startPortals } from './src/start.mjs';
@@ -324,12 +326,45 @@ describe('password throttling', () => {
   });
 });
 
+/** PostgreSQL for the two portals when a server answers (always under CI), as `pnpm demo:cities` runs them. */
+async function postgresUrl(): Promise<string | undefined> {
+  const file = join(fileURLToPath(new URL('../..', import.meta.url)), '.tools', 'pg', 'url');
+  const url = process.env['DATABASE_URL'] || (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (url === undefined) return undefined;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return url;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 describe('一证通用: the city platform', () => {
   let run: Running;
+  let schema: string | undefined;
+  let databaseUrl: string | undefined;
   beforeAll(async () => {
-    run = await start(2);
+    databaseUrl = await postgresUrl();
+    if (databaseUrl === undefined && process.env['CI'] === 'true') throw new Error('CI=true: the two portals run on PostgreSQL: run bash scripts/postgres.sh');
+    if (databaseUrl === undefined) console.warn('[portal] no PostgreSQL: the two portals share a SQLite file instead');
+    schema = databaseUrl === undefined ? undefined : `portal_${randomBytes(6).toString('hex')}`;
+    run = await startPortals({
+      dataDir: mkdtempSync(join(tmpdir(), 'portal-cities-')), port: 0, cities: 2, logLevel: 'silent',
+      ...(databaseUrl !== undefined && { store: 'postgres', databaseUrl, schema }),
+    });
   });
-  afterAll(() => run?.stop());
+  afterAll(async () => {
+    await run?.stop();
+    if (schema !== undefined && databaseUrl !== undefined) {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
 
   it('logs in with a province binding once the subject is registered, without binding again', async () => {
     const province = first(run.portals);
