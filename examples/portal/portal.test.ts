@@ -250,6 +250,8 @@ describe('the portal over HTTP', () => {
     // 20 days left: the reminder comes with the login.
     expect(login.body['expiry']['state']).toBe('expiring');
     expect(login.body['expiry']['message']['zh-CN']).toMatch(/到期/);
+    // Said once: the reminder, not also a CERT_EXPIRING warning with the same words.
+    expect(login.body['warnings'].map((w: { code: string }) => w.code)).not.toContain('CERT_EXPIRING');
     expect((await lisi('GET', '/api/subject')).body['error']['code']).toBe('PERMISSION_DENIED');
     const id = lisiBinding.body['binding']['id'];
     const granted = await adminCert('POST', `/api/certificates/${id}/permissions`, { isAdmin: false, permissions: ['subject-info'] });

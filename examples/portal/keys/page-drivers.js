@@ -24,7 +24,7 @@ const SPECIFIERS = {
  * The drivers to offer, in order: the demo software keys, then one per descriptor.
  *
  * @param {object[]} descriptors what `readKeyDescriptors(dataDir).descriptors` returned
- * @param {{ label: string | { 'zh-CN': string, en: string }, certificate: string, privateKey: string, pin?: string }[]} demoKeys
+ * @param {{ label: string | { 'zh-CN': string, en: string }, certificate: string, privateKey: string, pin?: string, mustChange?: boolean, certificateLabel?: string }[]} demoKeys
  *   the portal's demo keys; each becomes its own software token
  * @param {object | ((specifier: string) => Promise<object>)} [options] or just `load`:
  *   - `load(specifier)`: imports a module (a bare specifier above, or the CFCA emulator's URL path);
@@ -53,7 +53,8 @@ export async function createDrivers(descriptors, demoKeys, options = {}) {
         id: `software-${i + 1}`,
         keyId: `DEMO-${i + 1}`,
         ...(key.pin && { pin: key.pin }),
-        certificates: [{ certificate: key.certificate, privateKey: key.privateKey, label: label['zh-CN'] }],
+        ...(key.mustChange === true && { mustChange: true }),
+        certificates: [{ certificate: key.certificate, privateKey: key.privateKey, label: key.certificateLabel ?? label['zh-CN'] }],
       });
       list.push({ id: `software-${i + 1}`, kind: 'software', label, driver });
     }

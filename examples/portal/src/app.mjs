@@ -231,15 +231,16 @@ export async function createPortalApp(options) {
     req.session = sessions.start(req, reply, {
       accountId: account.id,
       method: 'certificate',
-      binding: { id: b.id, isAdmin: b.isAdmin, permissions: [...b.permissions], cn: commonName(b.certificate.subjectDn), serialNumber: b.certificate.serialNumber, notAfter: b.certificate.notAfter },
+      binding: { id: b.id, isAdmin: b.isAdmin, permissions: [...b.permissions], cn: result.certificate.subject.commonName ?? commonName(b.certificate.subjectDn), serialNumber: b.certificate.serialNumber, notAfter: b.certificate.notAfter },
     });
     return {
       session: describeSession(req.session),
       csrf: csrfFor(req, reply),
       // Yizheng: the expiry reminder by threshold (level null: nothing to remind) and what to show.
       expiry: { state: result.expiry.state, daysLeft: result.expiry.daysLeft, level: result.expiry.level, notAfter: result.expiry.notAfter, message: expiryMessage(result.expiry) },
-      warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })),
-      ca: { names: result.binding ? providerName(result.providerId) : null, support: providerSupport(result.providerId) },
+      // CERT_EXPIRING says what `expiry.message` says: the page shows the reminder once.
+      warnings: result.warnings.filter((w) => w.code !== 'CERT_EXPIRING').map((w) => ({ code: w.code, message: w.message })),
+      ca: { names: providerName(result.providerId), support: providerSupport(result.providerId) },
     };
   });
 
@@ -409,10 +410,9 @@ function throttled(reply, waitMs, code = 'PORTAL_LOGIN_THROTTLED') {
   return new PortalError(code, { minutes: Math.ceil(seconds / 60), seconds });
 }
 
+/** The reminder to show at login: none while the certificate is simply valid (no threshold reached). */
 function expiryMessage(expiry) {
-  if (expiry.level === null && expiry.state === 'valid') return null;
-  const text = describeExpiry(expiry);
-  return text;
+  return expiry.state === 'valid' ? null : describeExpiry(expiry);
 }
 
 const PHONE = /^(?:1\d{10}|0\d{2,3}-?\d{7,8}|400-?\d{3}-?\d{4})$/;

@@ -69,10 +69,6 @@ function showLoginResult(lang, answer) {
     const phones = (answer.ca?.support ?? []).map((s) => `${s.label} ${s.phone}`).join(t(lang, 'list.sep'));
     if (phones && answer.ca?.names) lines.push(h('p', { 'data-testid': 'hotline' }, t(lang, 'ca.hotline', { ca: answer.ca.names[lang], phones })));
   }
-  // CERT_EXPIRING repeats the reminder above: show it once.
-  for (const w of answer.warnings ?? []) {
-    if (w.code === 'CERT_EXPIRING' && answer.expiry?.message) continue;
-    lines.push(h('p', { 'data-testid': 'login-warning' }, w.message[lang]));
-  }
+  for (const w of answer.warnings ?? []) lines.push(h('p', { 'data-testid': 'login-warning' }, w.message[lang]));
   showBanner(lines.length > 1 ? 'warn' : 'ok', lines);
 }
