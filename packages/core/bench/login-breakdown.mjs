@@ -11,17 +11,14 @@ import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bindCertificate, createCertificateTrust, createProviderRegistry, issueChallenge, parseCertificate, verifyLogin } from '@yizheng/core';
+import { parseCertificate, verifyLogin } from '@yizheng/core';
 import { verifySignature } from '@yizheng/core/crypto';
 import { createMemoryStores, createSqliteStores } from '@yizheng/core/stores';
-import { createTrustStore } from '@yizheng/core/trust';
-import { createTestCa, issueCertificate, utf8Extension } from '@yizheng/core/testing';
+import { ORIGIN, setupLogin } from './lib/login-setup.mjs';
 import { median } from './lib/measure.mjs';
 
 const N = 2000;
 const ROUNDS = 5;
-const ORIGIN = 'https://bid.example.gov.cn';
-const USCC = '91350200556207664B';
 
 async function perCall(n, fn) {
   const t0 = process.hrtime.bigint();
@@ -35,25 +32,7 @@ async function breakdown(algorithm, storeKind) {
     : createSqliteStores({ path: join(dir, 'b.sqlite'), synchronous: storeKind === 'sqlite-normal' ? 'normal' : 'full' });
   await stores.migrate?.();
   try {
-    const ca = createTestCa({ subject: `CN=Bench ${algorithm} CA, C=CN`, keyAlgorithm: algorithm });
-    const leaf = issueCertificate({ subject: 'CN=张三, O=厦门帝网信息科技有限公司, C=CN', issuer: ca, keyAlgorithm: algorithm, extensions: [utf8Extension('1.2.156.10260.4.1.4', USCC)] });
-    const context = {
-      stores,
-      providers: createProviderRegistry([]),
-      trust: createCertificateTrust({ trustStore: createTrustStore(ca.certificate), revocation: { policy: 'off' } }),
-    };
-    const certificate = Buffer.from(leaf.der).toString('base64');
-    const token = async (sessionId, purpose) => {
-      const { text } = await issueChallenge({ sessionId, origin: ORIGIN, purpose }, context);
-      const signature = leaf.key.sign(new TextEncoder().encode(text));
-      return { text, signature, token: { format: 'yizheng:1', certificate, signature: Buffer.from(signature).toString('base64') } };
-    };
-    const bound = await token('bind', 'bind');
-    const binding = await bindCertificate({
-      sessionId: 'bind', origin: ORIGIN, token: bound.token,
-      actor: { accountId: 'acct', organizationId: 'org', isAdmin: false },
-      target: { accountId: 'acct', organizationId: 'org', enterpriseCode: USCC },
-    }, context);
+    const { leaf, context, token, binding, certificate } = await setupLogin(algorithm, stores);
     const key = createPublicKey({ key: Buffer.from(leaf.key.spki), format: 'der', type: 'spki' });
     const parsed = parseCertificate(leaf.der);
     const provider = context.providers.identify(parsed).provider;

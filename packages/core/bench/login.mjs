@@ -8,44 +8,18 @@
  * logins; the raw loop verifies the same N (text, signature) pairs.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { bindCertificate, createCertificateTrust, createProviderRegistry, createYizheng, issueChallenge, verifyLogin } from '@yizheng/core';
+import { createYizheng, verifyLogin } from '@yizheng/core';
 import { verifySignature } from '@yizheng/core/crypto';
 import { createMemoryStores } from '@yizheng/core/stores';
-import { createTrustStore } from '@yizheng/core/trust';
-import { createTestCa, issueCertificate, utf8Extension } from '@yizheng/core/testing';
+import { ORIGIN, setupLogin } from './lib/login-setup.mjs';
 import { median, rate } from './lib/measure.mjs';
 
 const ROUNDS = 7;
 const WARMUP = 2;
 const N = 400;
-const ORIGIN = 'https://bid.example.gov.cn';
-const USCC = '91350200556207664B';
 
 async function setup(algorithm) {
-  const ca = createTestCa({ subject: `CN=Bench ${algorithm} CA, C=CN`, keyAlgorithm: algorithm });
-  const leaf = issueCertificate({
-    subject: 'CN=张三, O=厦门帝网信息科技有限公司, C=CN',
-    issuer: ca,
-    keyAlgorithm: algorithm,
-    extensions: [utf8Extension('1.2.156.10260.4.1.4', USCC)],
-  });
-  const context = {
-    stores: createMemoryStores(),
-    providers: createProviderRegistry([]),
-    trust: createCertificateTrust({ trustStore: createTrustStore(ca.certificate), revocation: { policy: 'off' } }),
-  };
-  const certificate = Buffer.from(leaf.der).toString('base64');
-  const token = async (sessionId, purpose) => {
-    const { text } = await issueChallenge({ sessionId, origin: ORIGIN, purpose }, context);
-    const signature = leaf.key.sign(new TextEncoder().encode(text));
-    return { text, signature, token: { format: 'yizheng:1', certificate, signature: Buffer.from(signature).toString('base64') } };
-  };
-  const bind = await token('bind-session', 'bind');
-  await bindCertificate({
-    sessionId: 'bind-session', origin: ORIGIN, token: bind.token,
-    actor: { accountId: 'acct', organizationId: 'org', isAdmin: false },
-    target: { accountId: 'acct', organizationId: 'org', enterpriseCode: USCC },
-  }, context);
+  const { leaf, context, token } = await setupLogin(algorithm, createMemoryStores());
   const key = createPublicKey({ key: Buffer.from(leaf.key.spki), format: 'der', type: 'spki' });
   const raw = algorithm === 'sm2'
     ? (text, signature) => verifySignature({ publicKey: leaf.key.spki, data: text, signature, format: 'der' })
