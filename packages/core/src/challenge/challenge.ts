@@ -74,7 +74,7 @@ export function normalizeOrigin(origin: string): string {
 
 /** Builds the signed text. The platform rebuilds it from its own stored challenge, never from the token. */
 export function formatChallengeText(challenge: Pick<PendingChallenge, 'purpose' | 'origin' | 'nonce' | 'expiresAt'>): string {
-  return [CHALLENGE_FORMAT, challenge.purpose, challenge.origin, challenge.nonce, challenge.expiresAt.toISOString()].join('|');
+  return `${CHALLENGE_FORMAT}|${challenge.purpose}|${challenge.origin}|${challenge.nonce}|${challenge.expiresAt.toISOString()}`;
 }
 
 function checkSessionId(sessionId: string): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -53,6 +53,57 @@ describe('sqlite adapter', () => {
     expect((await one.audit.list({ limit: 100 })).items).toHaveLength(1);
     await one.close();
     await two.close();
+  });
+
+  it('commits calls that queue up together once (group commit), each with its own answer', async () => {
+    const path = join(dir, 'group.db');
+    const stores = createSqliteStores({ path });
+    const issued = new Date();
+    const challenge = { sessionId: 's1', purpose: 'login' as const, nonce: 'n'.repeat(43), origin: 'https://a.example', issuedAt: issued, expiresAt: new Date(issued.getTime() + 60_000) };
+    await stores.challenges.put(challenge);
+    // The WAL file: a 32-byte header, then frames of a 24-byte header and one 4096-byte page.
+    const walFrames = (): number => Math.max(0, (statSync(`${path}-wal`).size - 32) / (24 + 4096));
+    const before = walFrames();
+    // One burst: 64 audit appends, 20 consumes of one challenge, 10 binds of one identity.
+    const appends = Array.from({ length: 64 }, (_, i) => stores.audit.append({ type: 'login', actorAccountId: `a${i}` }));
+    const consumes = Array.from({ length: 20 }, () => stores.challenges.consume('s1', 'login'));
+    const binds = Array.from({ length: 10 }, (_, i) => stores.bindings.insert(binding(`b${i}`)));
+    const [appended, consumed, bound] = await Promise.all([Promise.all(appends), Promise.all(consumes), Promise.allSettled(binds)]);
+    expect(new Set(appended.map((e) => e.id)).size).toBe(64);
+    // Single use holds inside one transaction: the first consume takes it, the others find nothing.
+    expect(consumed.filter((c) => c !== null)).toEqual([{ ...challenge }]);
+    expect(bound.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of bound.filter((x) => x.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ALREADY_BOUND' });
+    // One commit writes each changed page once: 64 separate commits would add at least 64 frames.
+    const frames = walFrames() - before;
+    expect(frames).toBeGreaterThan(0);
+    expect(frames).toBeLessThan(32);
+    const again = createSqliteStores({ path });
+    expect((await again.audit.list({ limit: 100 })).items).toHaveLength(64);
+    expect(await again.challenges.consume('s1', 'login')).toBeNull();
+    await again.close();
+    await stores.close();
+  });
+
+  it('when the database refuses one call of a batch, that call fails and the others still commit', async () => {
+    const path = join(dir, 'group-fault.db');
+    const stores = createSqliteStores({ path });
+    const raw = new DatabaseSync(path);
+    // A real SQLite error in the middle of a batch (as a full disk or a corrupt page would give).
+    raw.exec("CREATE TRIGGER refuse BEFORE INSERT ON yizheng_audit WHEN NEW.type = 'refused' BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END");
+    raw.close();
+    const results = await Promise.allSettled([
+      stores.audit.append({ type: 'login', actorAccountId: 'first' }),
+      stores.bindings.insert(binding('x1')),
+      stores.audit.append({ type: 'refused', actorAccountId: 'middle' }),
+      stores.audit.append({ type: 'login', actorAccountId: 'last' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/refused by trigger/);
+    const events = (await stores.audit.list({ limit: 10 })).items.map((e) => e.actorAccountId);
+    expect(events.sort()).toEqual(['first', 'last']);
+    expect(await stores.bindings.listByAccount('x1')).toHaveLength(1);
+    await stores.close();
   });
 
   it('reads keyset pages in clustered (notAfter, id) order, without a sort', async () => {

@@ -618,8 +618,10 @@ export function createSqliteStores(options: SqliteStoreOptions = {}): RenewalSto
     begin: () => db.exec('BEGIN IMMEDIATE'),
     commit: () => db.exec('COMMIT'),
     rollback,
-    // Every call is one write statement (plus reads), atomic on its own.
+    // Every call is one write statement (plus reads), atomic on its own; calls that queue up (a
+    // login burst) share one transaction, and so one disk sync.
     single: (fn) => fn(),
+    groupCommit: true,
     migrate: () => {
       migrate(db);
       statements.clear();

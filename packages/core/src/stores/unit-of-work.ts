@@ -5,7 +5,7 @@
  * implementations (memory, node:sqlite) into the async contracts.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { YizhengError } from '../errors/index';
+import { isYizhengError, YizhengError } from '../errors/index';
 import type { AuditLog, BindingStore, ChallengeStore, RenewalStores, RenewalStoreSet, SealedEnvelopeStore, ServiceOrderStore, Stores } from './types';
 
 /**
@@ -16,6 +16,11 @@ import type { AuditLog, BindingStore, ChallengeStore, RenewalStores, RenewalStor
 export class Gate {
   readonly #inside = new AsyncLocalStorage<true>();
   #tail: Promise<unknown> = Promise.resolve();
+  /** Work queued or running; 0 when the gate is idle. */
+  #busy = 0;
+  readonly #settled = (): void => {
+    this.#busy--;
+  };
 
   /** Rejects calls made from inside one of this gate's transactions. */
   assertOutside(what: string): void {
@@ -28,12 +33,23 @@ export class Gate {
 
   /** Runs `fn` after everything queued before it has settled; later calls wait for it. */
   exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.#busy++;
     const run = this.#tail.then(() => fn());
-    this.#tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.#tail = run.then(this.#settled, this.#settled);
     return run;
+  }
+
+  /**
+   * Runs the synchronous `fn` at once when nothing is queued or running (no promise chain to wait
+   * on: the common case of one call at a time), else queues it as {@link exclusive} does.
+   */
+  now<T>(fn: () => T): Promise<T> {
+    if (this.#busy !== 0) return this.exclusive(fn);
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   /** Runs `fn` marked as inside a transaction of this gate. */
@@ -127,10 +143,115 @@ export interface SyncEngine {
   rollback(): void;
   /** Runs one call outside a transaction atomically. */
   single<T>(fn: () => T): T;
+  /**
+   * Calls made while others are queued run together in one transaction (group commit): one commit,
+   * and so one disk sync, for the batch instead of one each. For an engine whose every call is one
+   * write statement plus reads, so a batch commits exactly what the calls would have one by one.
+   */
+  readonly groupCommit?: boolean;
   /** Creates or upgrades the schema. */
   migrate(): void;
   /** Releases the connection. */
   close(): void;
+}
+
+/** A call waiting for the next group commit. */
+interface Queued {
+  readonly run: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+/** Results of a batch's calls, in order: a value, or the Yizheng error the call refused with. */
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** The most calls one group commit takes (bounds how long it holds the write lock). */
+const MAX_GROUP = 128;
+
+/**
+ * Group commit for a single-connection engine: calls queue until the gate runs the batch, which
+ * runs them in order in one transaction and settles each only after the commit (a failed commit
+ * fails them all: nothing of theirs was written). A call refused with a Yizheng error wrote nothing
+ * and keeps its answer. Any other error (the database's own) may have ended the transaction, so the
+ * batch is rolled back, that call fails with it, and every other call runs again alone.
+ * One call alone runs as it would without batching.
+ */
+class GroupCommit {
+  readonly #engine: SyncEngine;
+  readonly #gate: Gate;
+  #queue: Queued[] = [];
+  #scheduled = false;
+
+  constructor(engine: SyncEngine, gate: Gate) {
+    this.#engine = engine;
+    this.#gate = gate;
+  }
+
+  add<T>(fn: () => T | Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    void this.#gate.exclusive(() => {
+      this.#scheduled = false;
+      const batch = this.#queue.length > MAX_GROUP ? this.#queue.splice(0, MAX_GROUP) : this.#queue;
+      if (batch === this.#queue) this.#queue = [];
+      else this.#schedule();
+      this.#run(batch);
+    });
+  }
+
+  #alone(q: Queued): void {
+    try {
+      q.resolve(this.#engine.single(q.run));
+    } catch (err) {
+      q.reject(err);
+    }
+  }
+
+  #run(batch: Queued[]): void {
+    const engine = this.#engine;
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only !== undefined) return this.#alone(only);
+    try {
+      engine.begin();
+    } catch (err) {
+      for (const q of batch) q.reject(err);
+      return;
+    }
+    const outcomes: Outcome[] = [];
+    for (const q of batch) {
+      try {
+        outcomes.push({ ok: true, value: q.run() });
+      } catch (err) {
+        if (isYizhengError(err)) {
+          outcomes.push({ ok: false, error: err });
+          continue;
+        }
+        engine.rollback();
+        q.reject(err);
+        for (const other of batch) if (other !== q) this.#alone(other);
+        return;
+      }
+    }
+    try {
+      engine.commit();
+    } catch (err) {
+      engine.rollback();
+      for (const q of batch) q.reject(err);
+      return;
+    }
+    batch.forEach((q, i) => {
+      const o = outcomes[i] as Outcome;
+      if (o.ok) q.resolve(o.value);
+      else q.reject(o.error);
+    });
+  }
 }
 
 /**
@@ -144,12 +265,18 @@ export function syncStores(engine: SyncEngine, gate: Gate = new Gate()): Renewal
   const assertOpen = (): void => {
     if (closed) throw new YizhengError('INVALID_ARGUMENT', { reason: 'the stores have been closed' });
   };
-  // async: a refusal becomes a rejection; the checks still run synchronously, in the caller's context.
-  const outside: Runner = async <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
-    gate.assertOutside(what);
-    assertOpen();
-    return gate.exclusive(() => engine.single(fn));
+  // The checks run synchronously, in the caller's context; a refusal becomes a rejection.
+  const outside: Runner = <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
+    try {
+      gate.assertOutside(what);
+      assertOpen();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    // The implementations are synchronous (a promise they returned would be flattened all the same).
+    return engine.groupCommit === true ? grouped.add(fn) : (gate.now(() => engine.single(fn)) as Promise<T>);
   };
+  const grouped = new GroupCommit(engine, gate);
   const base = wrapStoreSet(engine.impl, outside);
 
   return Object.freeze({

@@ -315,7 +315,7 @@ export async function verifyToken(
   }
   // 7–8. Chain to the provider's anchors, then revocation per policy.
   const trust = await context.trust.validate(certificate, { provider: provider.provider, at: now });
-  warnings.push(...trust.warnings);
+  if (trust.warnings.length > 0) warnings.push(...trust.warnings);
   // 9. Signature over the platform's own rebuilt text, never over anything the token carries.
   checkSignature();
   // 10. Identity (and the binding key it gives), once per certificate and provider. Vouched places
