@@ -244,6 +244,13 @@ const SQLITE_VALUES: ValueEncoding<SQLInputValue> = {
   list: (items) => JSON.stringify(items),
 };
 
+// The statements a login runs, built once: the statement cache is keyed by the SQL text, and a
+// text rebuilt on every call would be hashed on every call.
+const FIND_BY_IDENTITY = `SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE scope = ? AND identity_key = ?`;
+const FIND_BY_ID = `SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE id = ?`;
+const INSERT_BINDING = `INSERT INTO yizheng_bindings (${BINDING_COLUMNS}) VALUES (${Array<string>(BINDING_COLUMN_COUNT).fill('?').join(', ')})
+         ON CONFLICT DO NOTHING`;
+
 /** Prepared statements, compiled on first use and kept for the connection's life. */
 class Statements {
   readonly #db: DatabaseSync;
@@ -310,10 +317,7 @@ class SqliteBindings implements Direct<BindingStore> {
   insert(binding: NewBinding): Binding {
     const b = normalizeNewBinding(binding, this.#clock());
     const r = this.#s
-      .get(
-        `INSERT INTO yizheng_bindings (${BINDING_COLUMNS}) VALUES (${Array<string>(BINDING_COLUMN_COUNT).fill('?').join(', ')})
-         ON CONFLICT DO NOTHING`,
-      )
+      .get(INSERT_BINDING)
       .run(...bindingValues(b, SQLITE_VALUES));
     if (Number(r.changes) === 1) return b;
     const holder = this.findByIdentity(b.scope, b.identityKey);
@@ -323,13 +327,13 @@ class SqliteBindings implements Direct<BindingStore> {
 
   findByIdentity(scope: string, identityKey: string): Binding | null {
     const row = this.#s
-      .get(`SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE scope = ? AND identity_key = ?`)
+      .get(FIND_BY_IDENTITY)
       .get(checkId(scope, 'scope'), checkId(identityKey, 'identityKey'));
     return row === undefined ? null : reader.binding(row);
   }
 
   findById(id: string): Binding | null {
-    const row = this.#s.get(`SELECT ${BINDING_COLUMNS} FROM yizheng_bindings WHERE id = ?`).get(checkId(id, 'id'));
+    const row = this.#s.get(FIND_BY_ID).get(checkId(id, 'id'));
     return row === undefined ? null : reader.binding(row);
   }
 

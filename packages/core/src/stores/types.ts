@@ -252,7 +252,10 @@ export interface AuditEvent {
 
 /** What `AuditLog.append` takes: an event whose id and time may be defaulted. */
 export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'> & {
-  /** Defaults to a random UUID; must be unique. */
+  /**
+   * Defaults to a time-ordered UUID (version 7, RFC 9562: the time in milliseconds, then 74 random
+   * bits), so that a burst of records appends to the end of the id index; must be unique.
+   */
   readonly id?: string;
   /** Defaults to the store's clock. */
   readonly at?: Date;

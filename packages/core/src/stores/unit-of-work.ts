@@ -113,7 +113,8 @@ function wrap<S>(name: string, impl: Direct<S>, run: Runner): S {
   for (const key of keys) {
     const method = source[key];
     if (typeof method !== 'function' || key.startsWith('_')) continue;
-    out[key] = (...args: unknown[]) => run(`${name}.${key}`, () => method.apply(impl, args));
+    const what = `${name}.${key}`;
+    out[key] = (...args: unknown[]) => run(what, () => method.apply(impl, args));
   }
   return Object.freeze(out) as unknown as S;
 }

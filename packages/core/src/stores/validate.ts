@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { YizhengError } from '../errors/index';
+import { timeOrderedId } from './time-ordered-id';
 import type {
   AuditEvent,
   AuditQuery,
@@ -165,7 +166,7 @@ export function normalizeNewEvent(e: NewAuditEvent, now: Date): AuditEvent {
   storable(e.type, 'audit event type');
   // Built in place (every login appends one): the optional fields are added only when given.
   const event: { -readonly [K in keyof AuditEvent]: AuditEvent[K] } = {
-    id: e.id === undefined ? randomUUID() : checkId(e.id, 'id'),
+    id: e.id === undefined ? timeOrderedId() : checkId(e.id, 'id'),
     at: e.at === undefined ? new Date(now.getTime()) : checkDate(e.at, 'at'),
     type: e.type,
     actorAccountId: checkId(e.actorAccountId, 'actorAccountId'),

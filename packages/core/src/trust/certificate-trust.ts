@@ -95,9 +95,13 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
     if (base === undefined) return undefined;
     const id = provider.info.id;
     const declared = provider.trust?.revocation;
-    if (settings === undefined || declared === undefined || settings.providers?.[id] !== undefined) return { checker: base, label: id };
+    if (settings === undefined) return { checker: base, label: id };
+    // The platform's own checker under this label applies this policy; 'off' checks nothing, so skip it.
+    const own = settings.providers?.[id] ?? settings.policy ?? 'prefer';
     const platform = settings.policy ?? 'prefer';
-    if (STRICTNESS[declared] <= STRICTNESS[platform]) return { checker: base, label: id };
+    if (declared === undefined || settings.providers?.[id] !== undefined || STRICTNESS[declared] <= STRICTNESS[platform]) {
+      return own === 'off' ? undefined : { checker: base, label: id };
+    }
     let checker = stricter.get(declared);
     if (checker === undefined) {
       checker = createRevocationChecker({ ...settings, policy: declared, providers: undefined });
@@ -128,6 +132,7 @@ export function createCertificateTrust(options: CertificateTrustOptions): Certif
       }
       const check = revocationFor(provider);
       const report = check === undefined ? undefined : await check.checker.check(result.path, { at, provider: check.label });
+      if (result.warnings.length === 0 && (report === undefined || report.warnings.length === 0)) return { warnings: [] };
       const warnings: LoginWarning[] = [...result.warnings, ...(report?.warnings ?? [])].map((w) => ({
         code: w.code === 'REVOCATION_UNAVAILABLE' ? 'REVOCATION_SOFT_FAIL' : w.code,
         message: { 'zh-CN': w.localizedMessage('zh-CN'), en: w.localizedMessage('en') },
