@@ -5,7 +5,7 @@
 import type { Certificate } from '../cert/index';
 import type { Binding, CertificateFacts } from '../stores/index';
 import type { YizhengContext } from './context';
-import { scopesOf } from './defaults';
+import { currentScopeOf, scopesOf } from './defaults';
 
 /** The facts a binding keeps about its certificate. */
 export function certificateFacts(certificate: Certificate): CertificateFacts {
@@ -21,7 +21,10 @@ export function certificateFacts(certificate: Certificate): CertificateFacts {
 
 /** The binding of an identity in the current scope, then in the scopes this platform accepts. */
 export async function findBinding(identityKey: string, context: YizhengContext): Promise<Binding | null> {
-  for (const scope of scopesOf(context)) {
+  // The current scope first, without building the list (every login asks).
+  const own = await context.stores.bindings.findByIdentity(currentScopeOf(context), identityKey);
+  if (own) return own;
+  for (const scope of context.scopes?.accepted ?? []) {
     const binding = await context.stores.bindings.findByIdentity(scope, identityKey);
     if (binding) return binding;
   }

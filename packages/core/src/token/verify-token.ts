@@ -329,10 +329,10 @@ export async function verifyToken(
     encryptionCertificate = caches ? withCertificateCaches(caches.certificates, () => parseCertificate(encPem)) : parseCertificate(encPem);
     warnings.push(...(await assertEncryptionPartner(encryptionCertificate, { certificate, identity, provider: provider.provider, now, context })));
   }
-  return {
-    challenge, certificate, provider, identity, identityKey, expiry, warnings,
-    ...(companyPrefix !== undefined && { companyPrefix }),
-    ...(legacyKey !== undefined && { legacyKey }),
-    ...(encryptionCertificate !== undefined && { encryptionCertificate }),
-  };
+  // Optional fields only when present (built in place: every login returns one).
+  const verified: { -readonly [K in keyof VerifiedToken]: VerifiedToken[K] } = { challenge, certificate, provider, identity, identityKey, expiry, warnings };
+  if (companyPrefix !== undefined) verified.companyPrefix = companyPrefix;
+  if (legacyKey !== undefined) verified.legacyKey = legacyKey;
+  if (encryptionCertificate !== undefined) verified.encryptionCertificate = encryptionCertificate;
+  return verified;
 }
