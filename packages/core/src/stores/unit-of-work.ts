@@ -203,7 +203,13 @@ class GroupCommit {
       const batch = this.#queue.length > MAX_GROUP ? this.#queue.splice(0, MAX_GROUP) : this.#queue;
       if (batch === this.#queue) this.#queue = [];
       else this.#schedule();
-      this.#run(batch);
+      try {
+        this.#run(batch);
+      } catch (err) {
+        // Not expected (every step above catches its own errors); never leave a caller waiting.
+        // A promise already settled ignores a second answer.
+        for (const q of batch) q.reject(err);
+      }
     });
   }
 
