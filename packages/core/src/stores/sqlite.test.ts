@@ -89,8 +89,8 @@ describe('sqlite adapter', () => {
     const path = join(dir, 'group-fault.db');
     const stores = createSqliteStores({ path });
     const raw = new DatabaseSync(path);
-    // A real SQLite error in the middle of a batch (as a full disk or a corrupt page would give).
-    raw.exec("CREATE TRIGGER refuse BEFORE INSERT ON yizheng_audit WHEN NEW.type = 'refused' BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END");
+    // A real SQLite error in the middle of a batch that ends the transaction, as a full disk would.
+    raw.exec("CREATE TRIGGER refuse BEFORE INSERT ON yizheng_audit WHEN NEW.type = 'refused' BEGIN SELECT RAISE(ROLLBACK, 'refused by trigger'); END");
     raw.close();
     const results = await Promise.allSettled([
       stores.audit.append({ type: 'login', actorAccountId: 'first' }),

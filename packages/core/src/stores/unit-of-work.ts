@@ -18,6 +18,8 @@ export class Gate {
   #tail: Promise<unknown> = Promise.resolve();
   /** Work queued or running; 0 when the gate is idle. */
   #busy = 0;
+  /** How much work has ever been queued (tells a group commit whether anything queued behind it). */
+  #enqueued = 0;
   readonly #settled = (): void => {
     this.#busy--;
   };
@@ -34,9 +36,15 @@ export class Gate {
   /** Runs `fn` after everything queued before it has settled; later calls wait for it. */
   exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     this.#busy++;
+    this.#enqueued++;
     const run = this.#tail.then(() => fn());
     this.#tail = run.then(this.#settled, this.#settled);
     return run;
+  }
+
+  /** How many pieces of work have been queued so far. */
+  get enqueued(): number {
+    return this.#enqueued;
   }
 
   /**
@@ -159,6 +167,8 @@ export interface SyncEngine {
 /** A call waiting for the next group commit. */
 interface Queued {
   readonly run: () => unknown;
+  /** A read (`find…`, `list…`, `get`): needs no write lock. */
+  readonly read: boolean;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
 }
@@ -166,50 +176,63 @@ interface Queued {
 /** Results of a batch's calls, in order: a value, or the Yizheng error the call refused with. */
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-/** The most calls one group commit takes (bounds how long it holds the write lock). */
+/** The most calls one transaction takes (bounds how long it holds the write lock). */
 const MAX_GROUP = 128;
 
+/** Store methods that only read (every adapter names them so). */
+const READ = /^\w+\.(find|list|get)/;
+
 /**
- * Group commit for a single-connection engine: calls queue until the gate runs the batch, which
- * runs them in order in one transaction and settles each only after the commit (a failed commit
- * fails them all: nothing of theirs was written). A call refused with a Yizheng error wrote nothing
- * and keeps its answer. Any other error (the database's own) may have ended the transaction, so the
- * batch is rolled back, that call fails with it, and every other call runs again alone.
- * One call alone runs as it would without batching.
+ * Group commit for a single-connection engine. A call joins the batch that is waiting at the end of
+ * the gate's queue, or starts a new one there, so every call still runs after everything queued
+ * before it (a transaction, a close, the other stores on the same file). The gate runs the batch in
+ * order, up to {@link MAX_GROUP} calls per transaction, and settles each call only after its commit.
+ * - A call refused with a Yizheng error keeps its answer; the transaction keeps what the call would
+ *   have kept alone (nothing: refusals come before or instead of its one write, except a row that
+ *   reads back corrupt, whose write autocommit would have kept too).
+ * - Any other error (the database's own) may have ended the transaction: it is rolled back, that
+ *   call fails with the error, and every other call of the transaction runs again alone.
+ * - A failed commit fails every call of the transaction (nothing of theirs was written); a failed
+ *   BEGIN (another process held the write lock past the busy timeout) fails the writes, and the
+ *   reads run alone (they need no lock, as before).
+ * - One call alone, or only reads, run as they would without batching.
  */
 class GroupCommit {
   readonly #engine: SyncEngine;
   readonly #gate: Gate;
-  #queue: Queued[] = [];
-  #scheduled = false;
+  /** The batch still taking calls, and the gate's enqueue count right after it was queued. */
+  #open: Queued[] | null = null;
+  #mark = -1;
 
   constructor(engine: SyncEngine, gate: Gate) {
     this.#engine = engine;
     this.#gate = gate;
   }
 
-  add<T>(fn: () => T | Promise<T>): Promise<T> {
+  add<T>(what: string, fn: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
-      this.#schedule();
-    });
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    void this.#gate.exclusive(() => {
-      this.#scheduled = false;
-      const batch = this.#queue.length > MAX_GROUP ? this.#queue.splice(0, MAX_GROUP) : this.#queue;
-      if (batch === this.#queue) this.#queue = [];
-      else this.#schedule();
-      try {
-        this.#run(batch);
-      } catch (err) {
-        // Not expected (every step above catches its own errors); never leave a caller waiting.
-        // A promise already settled ignores a second answer.
-        for (const q of batch) q.reject(err);
+      const q: Queued = { run: fn, read: READ.test(what), resolve: resolve as (value: unknown) => void, reject };
+      // Join the waiting batch only while nothing else has been queued behind it.
+      if (this.#open !== null && this.#gate.enqueued === this.#mark) {
+        this.#open.push(q);
+        return;
       }
+      const batch = [q];
+      this.#open = batch;
+      void this.#gate.exclusive(() => {
+        if (this.#open === batch) this.#open = null;
+        for (let i = 0; i < batch.length; i += MAX_GROUP) {
+          const part = batch.length <= MAX_GROUP ? batch : batch.slice(i, i + MAX_GROUP);
+          try {
+            this.#run(part);
+          } catch (err) {
+            // Not expected (every step catches its own errors); never leave a caller waiting.
+            // A promise already settled ignores a second answer.
+            for (const x of part) x.reject(err);
+          }
+        }
+      });
+      this.#mark = this.#gate.enqueued;
     });
   }
 
@@ -223,12 +246,17 @@ class GroupCommit {
 
   #run(batch: Queued[]): void {
     const engine = this.#engine;
-    const only = batch.length === 1 ? batch[0] : undefined;
-    if (only !== undefined) return this.#alone(only);
+    if (batch.length === 1 || batch.every((q) => q.read)) {
+      for (const q of batch) this.#alone(q);
+      return;
+    }
     try {
       engine.begin();
     } catch (err) {
-      for (const q of batch) q.reject(err);
+      for (const q of batch) {
+        if (q.read) this.#alone(q);
+        else q.reject(err);
+      }
       return;
     }
     const outcomes: Outcome[] = [];
@@ -281,7 +309,7 @@ export function syncStores(engine: SyncEngine, gate: Gate = new Gate()): Renewal
       return Promise.reject(err as Error);
     }
     // The implementations are synchronous (a promise they returned would be flattened all the same).
-    return engine.groupCommit === true ? grouped.add(fn) : (gate.now(() => engine.single(fn)) as Promise<T>);
+    return engine.groupCommit === true ? grouped.add(what, fn) : (gate.now(() => engine.single(fn)) as Promise<T>);
   };
   const grouped = new GroupCommit(engine, gate);
   const base = wrapStoreSet(engine.impl, outside);
