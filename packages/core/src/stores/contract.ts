@@ -73,6 +73,28 @@ function binding(n: number | string, over: Partial<NewBinding> = {}): NewBinding
 }
 
 /**
+ * For tests beside the contract: two or more stores objects on one database (separate pools or
+ * connections, as separate processes would have) migrate at once, then `count` transactions spread
+ * over them each append an audit event and bind the same identity. Exactly one commits; every other
+ * one fails with `ALREADY_BOUND`, its audit event rolled back with it.
+ */
+export async function expectOneBindAcross(stores: readonly Stores[], providerId: string, count = 40): Promise<void> {
+  await Promise.all([...stores, ...stores].map((s) => s.migrate()));
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) =>
+      (stores[i % stores.length] as Stores).transaction(async (tx) => {
+        await tx.audit.append({ type: 'bind', actorAccountId: `a${i}` });
+        await new Promise((r) => setTimeout(r, 2));
+        return tx.bindings.insert(sameIdentityBinding(providerId, `a${i}`));
+      }),
+    ),
+  );
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  expect(results.filter((r) => r.status === 'rejected' && isYizhengError(r.reason, 'ALREADY_BOUND'))).toHaveLength(count - 1);
+  expect((await (stores[0] as Stores).audit.list({ limit: 100 })).items).toHaveLength(1);
+}
+
+/**
  * For tests beside the contract: a binding to `accountId` of one fixed identity under `providerId`,
  * with minimal certificate facts, so that every call binds the same identity.
  */
