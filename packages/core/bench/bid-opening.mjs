@@ -40,7 +40,7 @@ import { clearSignatureCaches } from '@yizheng/core/crypto';
 import { ORIGIN, freshYizheng, loginBurst, openStores, percentile, pool } from './lib/bid-common.mjs';
 import { makeHolders } from './lib/holders.mjs';
 import { startNodes } from './lib/nodes.mjs';
-import { findServer } from './lib/servers.mjs';
+import { dropPostgresSchema, findServer } from './lib/servers.mjs';
 
 const HOLDERS = Number(process.env.YZ_BID_HOLDERS ?? 10_000);
 const RSA_HOLDERS = Number(process.env.YZ_BID_RSA_HOLDERS ?? Math.min(HOLDERS, 2000));
@@ -139,23 +139,12 @@ async function withFreshStore(kind, url, dir, algorithm, fn) {
     return await fn(stores, config);
   } finally {
     await stores.close().catch(() => {});
-    if (kind === 'postgres') await dropPostgresSchema(url, id);
+    if (kind === 'postgres') {
+      const failed = await dropPostgresSchema(url, id);
+      if (failed !== null) log(`could not drop PostgreSQL schema ${id}: ${failed}`);
+    }
     else if (kind === 'mysql') await dropMysqlDatabase(url, id);
     else for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.path}${suffix}`, { force: true });
-  }
-}
-
-async function dropPostgresSchema(url, schema) {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  admin.on('error', () => {});
-  try {
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } catch (err) {
-    log(`could not drop PostgreSQL schema ${schema}: ${errorText(err)}`);
-  } finally {
-    await admin.end().catch(() => {});
   }
 }
 

@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@yizheng/core/stores';
-import { findServer } from './lib/servers.mjs';
+import { dropPostgresSchema, findServer } from './lib/servers.mjs';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2025-06-01T00:00:00Z');
@@ -187,17 +187,8 @@ export async function run() {
         notes.push(`PostgreSQL failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
         await stores.close().catch(() => {});
-        const { default: pg } = await import('pg');
-        const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-        admin.on('error', () => {});
-        try {
-          await admin.connect();
-          await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        } catch (err) {
-          notes.push(`PostgreSQL: could not drop schema ${schema}: ${err instanceof Error ? err.message : String(err)}`);
-        } finally {
-          await admin.end().catch(() => {});
-        }
+        const failed = await dropPostgresSchema(url, schema);
+        if (failed !== null) notes.push(`PostgreSQL: could not drop schema ${schema}: ${failed}`);
       }
     }
 

@@ -83,3 +83,22 @@ export async function findServer(kind) {
   }
   return { url: found.url };
 }
+
+/**
+ * Drops a benchmark's PostgreSQL schema. Resolves to `null`, or to why it could not (the caller
+ * notes it: a leftover schema must not fail the benchmark).
+ */
+export async function dropPostgresSchema(url, schema) {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
